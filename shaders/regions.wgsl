@@ -1,0 +1,24 @@
+// fields.regions: a region key per pixel, for clicking. An empty pixel's key is its void
+// component (the label from voids.wgsl); an ink pixel's key is size² + the outline part
+// (a run between corners) nearest to it. Keys are made compact region ids on the CPU.
+// CPU twin: `regions` in src/fields/cpu.rs.
+
+@group(0) @binding(1) var<storage, read> sdf: array<f32>;
+@group(0) @binding(2) var<storage, read> labels: array<u32>;
+@group(0) @binding(3) var<storage, read> nearest: array<u32>;
+@group(0) @binding(4) var<storage, read> part_of: array<u32>;
+@group(0) @binding(5) var<storage, read_write> region_keys: array<u32>;
+
+@compute @workgroup_size(8, 8)
+fn main(@builtin(global_invocation_id) id: vec3<u32>) {
+    let n = params.size;
+    if id.x >= n || id.y >= n {
+        return;
+    }
+    let i = pixel_index(id.y, id.x);
+    if sdf[i] < 0.0 {
+        region_keys[i] = n * n + part_of[nearest[i]];
+    } else {
+        region_keys[i] = labels[i];
+    }
+}

@@ -1,0 +1,249 @@
+//! The field engine: a glyph outline → signed distance, curvature, density, voids and
+//! region fields, plus a small shape descriptor.
+//!
+//! Every pass runs as a wgpu compute shader (`shaders/*.wgsl`, driven by [`gpu`]) and has a
+//! CPU twin on `ndarray` ([`cpu`]) written to read like the shader; tests hold one against
+//! the other. Both backends produce the same [`RawFields`]; [`finish`] turns those into the
+//! [`Fields`] people use (compact region ids, anchors, descriptor). Nothing here knows
+//! about the UI.
+
+pub mod boundary;
+pub mod cpu;
+pub mod descriptor;
+pub mod gpu;
+pub mod prepare;
+pub mod regions;
+
+use std::time::Instant;
+
+use ndarray::Array2;
+
+pub use boundary::{Boundary, OutlineSample};
+pub use descriptor::Descriptor;
+pub use gpu::{GpuFieldEngine, GpuFields};
+pub use prepare::{FieldParams, Prepared};
+pub use regions::{Region, RegionKind};
+
+use crate::geometry::{EmPoint, EmRect, FieldGrid};
+use crate::glyph::{GlyphError, Outline};
+use crate::gpu::GpuError;
+
+/// Options for computing a glyph's fields.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FieldOptions {
+    /// Pixels per side, 64 to 2048. Default value: 256.
+    pub size: u32,
+    /// Empty margin on every side, as a fraction of the glyph's longer side.
+    /// Default value: 0.125.
+    pub margin: f64,
+    /// Flattening tolerance in em; `None` uses `tolerance_px` pixels. Default value: `None`.
+    pub tolerance: Option<f64>,
+    /// Flattening tolerance in field pixels when `tolerance` is `None`. Default value: 0.2.
+    pub tolerance_px: f64,
+    /// Standard deviation of the density blur, in em. Default value: 0.02.
+    pub density_sigma_em: f64,
+}
+
+impl FieldOptions {
+    pub const DEFAULT: Self = Self {
+        size: 256,
+        margin: 0.125,
+        tolerance: None,
+        tolerance_px: 0.2,
+        density_sigma_em: 0.02,
+    };
+
+    pub fn with_size(mut self, size: u32) -> Self {
+        self.size = size;
+        self
+    }
+
+    pub fn with_tolerance(mut self, tolerance: Option<f64>) -> Self {
+        self.tolerance = tolerance;
+        self
+    }
+
+    pub fn with_density_sigma(mut self, sigma_em: f64) -> Self {
+        self.density_sigma_em = sigma_em;
+        self
+    }
+
+    /// The margin in em around `bounds`, never less than 1% of an em.
+    pub fn margin_for(&self, bounds: EmRect) -> f64 {
+        (bounds.width().max(bounds.height()) * self.margin).max(0.01)
+    }
+}
+
+impl Default for FieldOptions {
+    fn default() -> Self {
+        Self::DEFAULT
+    }
+}
+
+/// Which implementation computes the fields.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Backend {
+    /// wgpu compute shaders.
+    Gpu,
+    /// The CPU twins.
+    Cpu,
+}
+
+/// Why fields could not be computed.
+#[derive(Debug, thiserror::Error)]
+pub enum FieldError {
+    /// The glyph could not be read or flattened.
+    #[error(transparent)]
+    Glyph(#[from] GlyphError),
+    /// The requested size is outside 64..=2048.
+    #[error("field size {size} is out of range: use {min} to {max} pixels per side", min = crate::geometry::MIN_FIELD_SIZE, max = crate::geometry::MAX_FIELD_SIZE)]
+    SizeOutOfRange { size: u32 },
+    /// The GPU failed while computing.
+    #[error(transparent)]
+    Gpu(#[from] GpuError),
+}
+
+/// The per-pixel outputs of the passes, as both backends produce them.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RawFields {
+    /// Signed distance in em, negative in the ink.
+    pub sdf: Array2<f32>,
+    /// Index of the nearest boundary segment.
+    pub nearest: Array2<u32>,
+    /// Level-set curvature, 1/em.
+    pub curvature: Array2<f32>,
+    /// Blurred coverage in [0, 1].
+    pub density: Array2<f32>,
+    /// Distance to the ink, 0 on ink.
+    pub voids: Array2<f32>,
+    /// Connected-component label: the smallest pixel index of the pixel's component.
+    pub labels: Array2<u32>,
+    /// Region key (see `shaders/regions.wgsl`).
+    pub region_keys: Array2<u32>,
+}
+
+/// Wall-clock time of each stage, milliseconds.
+#[derive(Clone, Copy, Debug, Default, serde::Serialize)]
+pub struct Timings {
+    pub prepare_ms: f64,
+    pub fields_ms: f64,
+    pub finish_ms: f64,
+}
+
+/// A glyph's fields, ready for the CLI, the renderer and the UI.
+#[derive(Clone, Debug)]
+pub struct Fields {
+    pub grid: FieldGrid,
+    pub raw: RawFields,
+    /// Compact region id per pixel: 0 the open exterior, then enclosed voids, then ink parts.
+    pub regions: Array2<u32>,
+    pub region_list: Vec<Region>,
+    pub descriptor: Descriptor,
+    pub outline: Vec<OutlineSample>,
+    pub backend: Backend,
+    pub tolerance: f64,
+    pub timings: Timings,
+}
+
+impl Fields {
+    /// The region containing an em point, if the point is on the grid.
+    pub fn region_at(&self, p: EmPoint) -> Option<&Region> {
+        let (row, col) = self.grid.px_from_em(p)?;
+        self.region_list.get(self.regions[[row, col]] as usize)
+    }
+}
+
+/// Turns raw pass outputs into [`Fields`].
+pub fn finish(prep: &Prepared, raw: RawFields, backend: Backend, mut timings: Timings) -> Fields {
+    let start = Instant::now();
+    let (regions, region_list) = regions::build(prep, &raw);
+    let descriptor = Descriptor::compute(prep, &raw, &region_list);
+    timings.finish_ms = start.elapsed().as_secs_f64() * 1e3;
+    Fields {
+        grid: prep.grid,
+        raw,
+        regions,
+        region_list,
+        descriptor,
+        outline: prep.boundary.samples.clone(),
+        backend,
+        tolerance: prep.tolerance,
+        timings,
+    }
+}
+
+/// Computes fields on the GPU when one is available, else on the CPU twins; keeps the
+/// GPU pipelines between glyphs.
+pub struct FieldEngine {
+    gpu: Option<GpuFieldEngine>,
+    /// Why the engine is on the CPU although the GPU was asked for.
+    pub notice: Option<String>,
+}
+
+impl FieldEngine {
+    /// An engine on `backend`; a GPU request without a usable adapter falls back to the
+    /// CPU and says why in `notice`.
+    pub fn new(backend: Backend) -> Self {
+        match backend {
+            Backend::Cpu => Self {
+                gpu: None,
+                notice: None,
+            },
+            Backend::Gpu => match GpuFieldEngine::new() {
+                Ok(gpu) => Self {
+                    gpu: Some(gpu),
+                    notice: None,
+                },
+                Err(e) => Self {
+                    gpu: None,
+                    notice: Some(format!(
+                        "no usable GPU ({e}); computing fields on the CPU instead"
+                    )),
+                },
+            },
+        }
+    }
+
+    pub fn backend(&self) -> Backend {
+        if self.gpu.is_some() {
+            Backend::Gpu
+        } else {
+            Backend::Cpu
+        }
+    }
+
+    pub fn gpu(&self) -> Option<&GpuFieldEngine> {
+        self.gpu.as_ref()
+    }
+
+    /// The adapter's name, or "CPU".
+    pub fn device_name(&self) -> String {
+        self.gpu
+            .as_ref()
+            .map_or_else(|| "CPU".to_string(), |g| g.context().adapter_name())
+    }
+
+    /// Prepares and computes all fields of `outline`.
+    pub fn compute(&self, outline: &Outline, options: &FieldOptions) -> Result<Fields, FieldError> {
+        let start = Instant::now();
+        let prep = Prepared::new(outline, options)?;
+        let prepare_ms = start.elapsed().as_secs_f64() * 1e3;
+        self.compute_prepared(&prep, prepare_ms)
+    }
+
+    /// Computes all fields of a prepared glyph.
+    pub fn compute_prepared(&self, prep: &Prepared, prepare_ms: f64) -> Result<Fields, FieldError> {
+        let start = Instant::now();
+        let raw = match &self.gpu {
+            Some(gpu) => gpu.compute(prep)?,
+            None => cpu::compute(prep),
+        };
+        let timings = Timings {
+            prepare_ms,
+            fields_ms: start.elapsed().as_secs_f64() * 1e3,
+            finish_ms: 0.0,
+        };
+        Ok(finish(prep, raw, self.backend(), timings))
+    }
+}

@@ -1,0 +1,142 @@
+//! Glyph sources (font characters, SVG files, bare path data) → outlines in em units, y up.
+
+mod flatten;
+pub mod font;
+pub mod samples;
+mod svg;
+
+use std::path::PathBuf;
+
+use lyon::path::Path;
+use serde::Serialize;
+
+pub use flatten::{Flattened, Line, MAX_SEGMENTS, crossing, flatten};
+pub use font::{FontSet, bundled_fonts};
+pub use svg::{outline_from_path_data, outline_from_svg_file, outline_from_svg_str};
+
+/// How the inside of a path is decided.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FillRule {
+    /// Inside where the winding number is not zero (fonts, SVG's default).
+    NonZero,
+    /// Inside where the winding number is odd.
+    EvenOdd,
+}
+
+impl FillRule {
+    pub fn is_inside(self, winding: i32) -> bool {
+        match self {
+            FillRule::NonZero => winding != 0,
+            FillRule::EvenOdd => winding % 2 != 0,
+        }
+    }
+}
+
+/// One filled path: the ink is the union of an outline's shapes.
+#[derive(Clone, Debug)]
+pub struct Shape {
+    /// The path in em units, y up.
+    pub path: Path,
+    pub fill_rule: FillRule,
+}
+
+/// Where an outline came from, as written to `fields.json`.
+#[derive(Clone, Debug, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum GlyphSource {
+    Font {
+        /// The family name the font reports.
+        font: String,
+        /// The font file, or `None` for a bundled font.
+        file: Option<PathBuf>,
+        /// `bundled` or `user`.
+        origin: &'static str,
+        character: String,
+        code_point: String,
+        glyph_id: u16,
+        units_per_em: u16,
+    },
+    Svg {
+        file: PathBuf,
+        /// Document size in SVG user units; one em is the document height.
+        width: f32,
+        height: f32,
+        paths: usize,
+    },
+    PathData {
+        data: String,
+    },
+}
+
+impl GlyphSource {
+    /// A short name for messages and file names.
+    pub fn describe(&self) -> String {
+        match self {
+            GlyphSource::Font {
+                character,
+                code_point,
+                font,
+                ..
+            } => {
+                format!("{character} ({code_point}, {font})")
+            }
+            GlyphSource::Svg { file, .. } => file.display().to_string(),
+            GlyphSource::PathData { data } => {
+                let short: String = data.chars().take(40).collect();
+                format!("path data \"{short}\"")
+            }
+        }
+    }
+}
+
+/// A glyph outline: one or more filled shapes in em units.
+#[derive(Clone, Debug)]
+pub struct Outline {
+    pub shapes: Vec<Shape>,
+    pub source: GlyphSource,
+}
+
+/// Why a glyph could not be turned into an outline.
+#[derive(Debug, thiserror::Error)]
+pub enum GlyphError {
+    /// A font file could not be read.
+    #[error("cannot read font file {path}: {source}")]
+    FontRead {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    /// A font file is not a font ttf-parser understands.
+    #[error("font file {path} is not a valid OpenType/TrueType font: {reason}")]
+    FontParse { path: PathBuf, reason: String },
+    /// No font covers the character.
+    #[error("no font covers {character} (U+{code_point:04X}); fonts tried: {}", tried.join(", "))]
+    NoFontCovers {
+        character: char,
+        code_point: u32,
+        tried: Vec<String>,
+    },
+    /// The glyph exists but has no outline (a space, or an empty path).
+    #[error("{what} has an empty outline: nothing to compute fields from")]
+    EmptyOutline { what: String },
+    /// An SVG file could not be read.
+    #[error("cannot read SVG file {path}: {source}")]
+    SvgRead {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    /// An SVG file does not parse.
+    #[error("SVG file {path} does not parse: {message}")]
+    SvgParse { path: PathBuf, message: String },
+    /// Bare path data does not parse.
+    #[error("path data does not parse: {message}")]
+    PathData { message: String },
+    /// The outline flattens to more segments than the engine accepts.
+    #[error(
+        "{what} flattens to more than {limit} line segments; raise the tolerance or simplify the path"
+    )]
+    TooManySegments { what: String, limit: usize },
+    /// A coordinate is not a finite number.
+    #[error("{what} has a coordinate that is not a finite number")]
+    NonFinite { what: String },
+}

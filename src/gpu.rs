@@ -1,0 +1,157 @@
+//! The wgpu device shared by the field engine and the hologram renderer, without a window.
+
+use std::sync::{Arc, Mutex};
+
+/// Why the GPU could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum GpuError {
+    /// No adapter was found (no Vulkan/Metal/DX12/GL driver, or none usable).
+    #[error("no GPU adapter found: {0}")]
+    NoAdapter(String),
+    /// The adapter refused to create a device.
+    #[error("the GPU adapter {adapter} refused a device: {reason}")]
+    Device { adapter: String, reason: String },
+    /// Reading results back from the GPU failed.
+    #[error("reading {what} back from the GPU failed: {reason}")]
+    ReadBack { what: String, reason: String },
+    /// wgpu reported a validation or out-of-memory error.
+    #[error("the GPU reported an error in {what}: {reason}")]
+    Validation { what: String, reason: String },
+}
+
+/// A device and queue, with the adapter they came from.
+#[derive(Clone)]
+pub struct GpuContext {
+    pub device: wgpu::Device,
+    pub queue: wgpu::Queue,
+    pub info: wgpu::AdapterInfo,
+    errors: Arc<Mutex<Vec<String>>>,
+}
+
+impl std::fmt::Debug for GpuContext {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GpuContext")
+            .field("adapter", &self.info.name)
+            .finish()
+    }
+}
+
+impl GpuContext {
+    /// Opens the first adapter wgpu offers (the `WGPU_BACKEND`, `WGPU_ADAPTER_NAME` and
+    /// `WGPU_POWER_PREF` environment variables choose among several).
+    pub fn new() -> Result<Self, GpuError> {
+        let instance =
+            wgpu::Instance::new(wgpu::InstanceDescriptor::new_without_display_handle_from_env());
+        let adapter = pollster::block_on(wgpu::util::initialize_adapter_from_env_or_default(
+            &instance, None,
+        ))
+        .map_err(|e| GpuError::NoAdapter(e.to_string()))?;
+        Self::from_adapter(&adapter)
+    }
+
+    /// Opens a device on `adapter`.
+    pub fn from_adapter(adapter: &wgpu::Adapter) -> Result<Self, GpuError> {
+        let info = adapter.get_info();
+        let supported = adapter.limits();
+        let limits = wgpu::Limits {
+            max_storage_buffer_binding_size: supported.max_storage_buffer_binding_size,
+            max_buffer_size: supported.max_buffer_size,
+            ..wgpu::Limits::default()
+        };
+        let (device, queue) = pollster::block_on(adapter.request_device(&wgpu::DeviceDescriptor {
+            label: Some("hologlyph"),
+            required_limits: limits,
+            ..Default::default()
+        }))
+        .map_err(|e| GpuError::Device {
+            adapter: info.name.clone(),
+            reason: e.to_string(),
+        })?;
+        let errors = Arc::new(Mutex::new(Vec::new()));
+        let sink = errors.clone();
+        device.on_uncaptured_error(Arc::new(move |e: wgpu::Error| {
+            if let Ok(mut list) = sink.lock() {
+                list.push(e.to_string());
+            }
+        }));
+        Ok(Self {
+            device,
+            queue,
+            info,
+            errors,
+        })
+    }
+
+    /// "llvmpipe (LLVM 15.0.6, 256 bits) (Vulkan)" and the like.
+    pub fn adapter_name(&self) -> String {
+        format!("{} ({:?})", self.info.name, self.info.backend)
+    }
+
+    /// Returns the errors wgpu reported since the last call, as one error about `what`.
+    pub fn check(&self, what: &str) -> Result<(), GpuError> {
+        let mut list = self.errors.lock().map_err(|_| GpuError::Validation {
+            what: what.to_string(),
+            reason: "error list poisoned".to_string(),
+        })?;
+        if list.is_empty() {
+            return Ok(());
+        }
+        let reason = list.drain(..).collect::<Vec<_>>().join("; ");
+        Err(GpuError::Validation {
+            what: what.to_string(),
+            reason,
+        })
+    }
+
+    /// Copies `buffers` (each `MAP_READ`-able through a staging copy) back to the CPU.
+    pub fn read_buffers(
+        &self,
+        what: &str,
+        sources: &[(&wgpu::Buffer, u64)],
+    ) -> Result<Vec<Vec<u8>>, GpuError> {
+        let total: u64 = sources.iter().map(|(_, size)| size).sum();
+        let staging = self.device.create_buffer(&wgpu::BufferDescriptor {
+            label: Some("readback.staging"),
+            size: total,
+            usage: wgpu::BufferUsages::MAP_READ | wgpu::BufferUsages::COPY_DST,
+            mapped_at_creation: false,
+        });
+        let mut encoder = self
+            .device
+            .create_command_encoder(&wgpu::CommandEncoderDescriptor {
+                label: Some("readback"),
+            });
+        let mut offset = 0;
+        for (buffer, size) in sources {
+            encoder.copy_buffer_to_buffer(buffer, 0, &staging, offset, *size);
+            offset += size;
+        }
+        self.queue.submit([encoder.finish()]);
+        let slice = staging.slice(..);
+        let (tx, rx) = std::sync::mpsc::channel();
+        slice.map_async(wgpu::MapMode::Read, move |r| {
+            let _sent = tx.send(r);
+        });
+        let fail = |reason: String| GpuError::ReadBack {
+            what: what.to_string(),
+            reason,
+        };
+        self.device
+            .poll(wgpu::PollType::wait_indefinitely())
+            .map_err(|e| fail(e.to_string()))?;
+        rx.recv()
+            .map_err(|e| fail(e.to_string()))?
+            .map_err(|e| fail(e.to_string()))?;
+        self.check(what)?;
+        let view = slice.get_mapped_range().map_err(|e| fail(e.to_string()))?;
+        let mut out = Vec::with_capacity(sources.len());
+        let mut offset = 0usize;
+        for (_, size) in sources {
+            out.push(view[offset..offset + *size as usize].to_vec());
+            offset += *size as usize;
+        }
+        drop(view);
+        staging.unmap();
+        Ok(out)
+    }
+}

@@ -1,0 +1,280 @@
+//! The hologram render pipeline: lights a glyph's field textures as an animated relief.
+//! Built once per target format; each frame only writes the uniforms. Works offscreen (CLI,
+//! tests) and, through the same `HologramRenderer`, inside a window.
+
+use bytemuck::{Pod, Zeroable};
+
+use crate::fields::GpuFields;
+use crate::gpu::{GpuContext, GpuError};
+use crate::shaders;
+
+/// The render style presets (the seed's lineages).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Style {
+    /// Gold on lapis.
+    #[default]
+    Hieroglyph,
+    /// Fire on charcoal.
+    Alchemical,
+    /// Cyan contours on deep blue.
+    Topological,
+    /// Green nodes on a violet field.
+    Graph,
+}
+
+/// What the render shows: the lit hologram, or one field on its own.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Layer {
+    #[default]
+    Hologram,
+    Distance,
+    Curvature,
+    Density,
+    Voids,
+    Regions,
+}
+
+/// Per-frame uniforms. Keep in sync with `HologramUniforms` in `shaders/hologram.wgsl`.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Pod, Zeroable)]
+pub struct HologramUniforms {
+    /// Seconds of animation.
+    pub time: f32,
+    pub style: u32,
+    pub layer: u32,
+    /// Region key to highlight (`u32::MAX` for none).
+    pub highlight: u32,
+    pub em_per_px: f32,
+    pub field_size: u32,
+    /// Depth at which the relief reaches full height, em.
+    pub depth_em: f32,
+    pub curvature_limit: f32,
+}
+const _: () = assert!(std::mem::size_of::<HologramUniforms>() == 32);
+
+/// What to draw in one frame.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Frame {
+    pub time: f32,
+    pub style: Style,
+    pub layer: Layer,
+    pub highlight: Option<u32>,
+}
+
+impl Default for Frame {
+    fn default() -> Self {
+        Self {
+            time: 0.0,
+            style: Style::Hieroglyph,
+            layer: Layer::Hologram,
+            highlight: None,
+        }
+    }
+}
+
+/// Colour format of offscreen renders.
+pub const OFFSCREEN_FORMAT: wgpu::TextureFormat = wgpu::TextureFormat::Rgba8UnormSrgb;
+
+/// The render pipeline, built once for one target format.
+pub struct HologramRenderer {
+    pipeline: wgpu::RenderPipeline,
+    sampler: wgpu::Sampler,
+    uniforms: wgpu::Buffer,
+}
+
+impl HologramRenderer {
+    pub fn new(device: &wgpu::Device, format: wgpu::TextureFormat) -> Self {
+        let module = device.create_shader_module(wgpu::ShaderModuleDescriptor {
+            label: Some("hologram"),
+            source: wgpu::ShaderSource::Wgsl(shaders::HOLOGRAM.into()),
+        });
+        let pipeline = device.create_render_pipeline(&wgpu::RenderPipelineDescriptor {
+            label: Some("hologram"),
+            layout: None,
+            vertex: wgpu::VertexState {
+                module: &module,
+                entry_point: Some("vs_main"),
+                compilation_options: Default::default(),
+                buffers: &[],
+            },
+            primitive: wgpu::PrimitiveState::default(),
+            depth_stencil: None,
+            multisample: wgpu::MultisampleState::default(),
+            fragment: Some(wgpu::FragmentState {
+                module: &module,
+                entry_point: Some("fs_main"),
+                compilation_options: Default::default(),
+                targets: &[Some(format.into())],
+            }),
+            multiview_mask: None,
+            cache: None,
+        });
+        let sampler = device.create_sampler(&wgpu::SamplerDescriptor {
+            label: Some("hologram.sampler"),
+            mag_filter: wgpu::FilterMode::Linear,
+            min_filter: wgpu::FilterMode::Linear,
+            ..Default::default()
+        });
+        let uniforms = device.create_buffer(&wgpu::BufferDescriptor {
+            label: Some("hologram.uniforms"),
+            size: std::mem::size_of::<HologramUniforms>() as u64,
+            usage: wgpu::BufferUsages::UNIFORM | wgpu::BufferUsages::COPY_DST,
+            mapped_at_creation: false,
+        });
+        Self {
+            pipeline,
+            sampler,
+            uniforms,
+        }
+    }
+
+    /// A bind group for one glyph's field textures (make it once per glyph).
+    pub fn bind(&self, device: &wgpu::Device, fields: &GpuFields) -> wgpu::BindGroup {
+        let field_view = fields.field_texture.create_view(&Default::default());
+        let region_view = fields.region_texture.create_view(&Default::default());
+        device.create_bind_group(&wgpu::BindGroupDescriptor {
+            label: Some("hologram.fields"),
+            layout: &self.pipeline.get_bind_group_layout(0),
+            entries: &[
+                wgpu::BindGroupEntry {
+                    binding: 0,
+                    resource: self.uniforms.as_entire_binding(),
+                },
+                wgpu::BindGroupEntry {
+                    binding: 1,
+                    resource: wgpu::BindingResource::TextureView(&field_view),
+                },
+                wgpu::BindGroupEntry {
+                    binding: 2,
+                    resource: wgpu::BindingResource::Sampler(&self.sampler),
+                },
+                wgpu::BindGroupEntry {
+                    binding: 3,
+                    resource: wgpu::BindingResource::TextureView(&region_view),
+                },
+            ],
+        })
+    }
+
+    /// Writes the frame's uniforms.
+    pub fn prepare(
+        &self,
+        queue: &wgpu::Queue,
+        fields: &GpuFields,
+        grid_em_per_px: f32,
+        frame: &Frame,
+    ) {
+        let u = HologramUniforms {
+            time: frame.time,
+            style: frame.style as u32,
+            layer: frame.layer as u32,
+            highlight: frame.highlight.unwrap_or(u32::MAX),
+            em_per_px: grid_em_per_px,
+            field_size: fields.size,
+            depth_em: 0.04,
+            curvature_limit: 1.0 / grid_em_per_px,
+        };
+        queue.write_buffer(&self.uniforms, 0, bytemuck::bytes_of(&u));
+    }
+
+    /// Records the draw into a pass.
+    pub fn paint(&self, pass: &mut wgpu::RenderPass<'_>, bind_group: &wgpu::BindGroup) {
+        pass.set_pipeline(&self.pipeline);
+        pass.set_bind_group(0, bind_group, &[]);
+        pass.draw(0..3, 0..1);
+    }
+}
+
+/// Renders one frame offscreen at `size`² pixels and returns RGBA8 (sRGB) rows.
+pub fn render_offscreen(
+    ctx: &GpuContext,
+    renderer: &HologramRenderer,
+    fields: &GpuFields,
+    em_per_px: f32,
+    frame: &Frame,
+    size: u32,
+) -> Result<Vec<u8>, GpuError> {
+    let device = &ctx.device;
+    let target = device.create_texture(&wgpu::TextureDescriptor {
+        label: Some("hologram.target"),
+        size: wgpu::Extent3d {
+            width: size,
+            height: size,
+            depth_or_array_layers: 1,
+        },
+        mip_level_count: 1,
+        sample_count: 1,
+        dimension: wgpu::TextureDimension::D2,
+        format: OFFSCREEN_FORMAT,
+        usage: wgpu::TextureUsages::RENDER_ATTACHMENT | wgpu::TextureUsages::COPY_SRC,
+        view_formats: &[],
+    });
+    let view = target.create_view(&Default::default());
+    let bind_group = renderer.bind(device, fields);
+    renderer.prepare(&ctx.queue, fields, em_per_px, frame);
+    let row_bytes = size * 4;
+    let padded =
+        row_bytes.div_ceil(wgpu::COPY_BYTES_PER_ROW_ALIGNMENT) * wgpu::COPY_BYTES_PER_ROW_ALIGNMENT;
+    let readback = device.create_buffer(&wgpu::BufferDescriptor {
+        label: Some("hologram.readback"),
+        size: padded as u64 * size as u64,
+        usage: wgpu::BufferUsages::COPY_DST | wgpu::BufferUsages::COPY_SRC,
+        mapped_at_creation: false,
+    });
+    let mut encoder = device.create_command_encoder(&wgpu::CommandEncoderDescriptor {
+        label: Some("hologram"),
+    });
+    {
+        let mut pass = encoder.begin_render_pass(&wgpu::RenderPassDescriptor {
+            label: Some("hologram"),
+            color_attachments: &[Some(wgpu::RenderPassColorAttachment {
+                view: &view,
+                depth_slice: None,
+                resolve_target: None,
+                ops: wgpu::Operations {
+                    load: wgpu::LoadOp::Clear(wgpu::Color::BLACK),
+                    store: wgpu::StoreOp::Store,
+                },
+            })],
+            depth_stencil_attachment: None,
+            timestamp_writes: None,
+            occlusion_query_set: None,
+            multiview_mask: None,
+        });
+        renderer.paint(&mut pass, &bind_group);
+    }
+    encoder.copy_texture_to_buffer(
+        wgpu::TexelCopyTextureInfo {
+            texture: &target,
+            mip_level: 0,
+            origin: wgpu::Origin3d::ZERO,
+            aspect: wgpu::TextureAspect::All,
+        },
+        wgpu::TexelCopyBufferInfo {
+            buffer: &readback,
+            layout: wgpu::TexelCopyBufferLayout {
+                offset: 0,
+                bytes_per_row: Some(padded),
+                rows_per_image: Some(size),
+            },
+        },
+        wgpu::Extent3d {
+            width: size,
+            height: size,
+            depth_or_array_layers: 1,
+        },
+    );
+    ctx.queue.submit([encoder.finish()]);
+    ctx.check("rendering the hologram")?;
+    let data = ctx.read_buffers(
+        "the hologram frame",
+        &[(&readback, padded as u64 * size as u64)],
+    )?;
+    let mut rgba = Vec::with_capacity((row_bytes * size) as usize);
+    for row in data[0].chunks(padded as usize) {
+        rgba.extend_from_slice(&row[..row_bytes as usize]);
+    }
+    Ok(rgba)
+}

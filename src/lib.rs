@@ -1,0 +1,15 @@
+//! Hologlyph: glyph outlines become geometric fields on the GPU, lit as an animated hologram.
+//!
+//! The library is shared by the binary (CLI and, later, the window), the tests and the
+//! benchmarks. Data flows one way: a glyph source (`glyph`) becomes an outline in em units,
+//! the field engine (`fields`) turns it into distance, curvature, density, voids and region
+//! fields on the GPU (with a CPU twin for every pass), and `hologram` lights those fields.
+
+pub mod cli;
+pub mod fields;
+pub mod geometry;
+pub mod glyph;
+pub mod gpu;
+pub mod hologram;
+pub mod output;
+pub mod shaders;

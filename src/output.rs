@@ -1,0 +1,180 @@
+//! Writing results to disk: fields as `.npy` + `fields.json`, frames as PNG. Every file is
+//! written to a temporary name in the same folder and renamed into place, so a reader never
+//! sees half a file.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use ndarray::Array2;
+use serde::Serialize;
+
+use crate::fields::{Backend, Descriptor, Fields, Region, Timings};
+use crate::glyph::GlyphSource;
+
+/// Why an output could not be written.
+#[derive(Debug, thiserror::Error)]
+pub enum OutputError {
+    #[error("cannot write {path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot encode {path}: {reason}")]
+    Encode { path: PathBuf, reason: String },
+}
+
+fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> OutputError + '_ {
+    move |source| OutputError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// Writes a file atomically: a temporary file beside it, flushed, then renamed.
+pub fn write_atomic(
+    path: &Path,
+    write: impl FnOnce(&mut std::fs::File) -> Result<(), OutputError>,
+) -> Result<(), OutputError> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).map_err(io_err(dir))?;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let result = (|| {
+        let mut file = std::fs::File::create(&tmp).map_err(io_err(&tmp))?;
+        write(&mut file)?;
+        file.flush().map_err(io_err(&tmp))?;
+        file.sync_all().map_err(io_err(&tmp))?;
+        std::fs::rename(&tmp, path).map_err(io_err(path))
+    })();
+    if result.is_err() {
+        let _ignored = std::fs::remove_file(&tmp);
+    }
+    result
+}
+
+fn write_npy<T: ndarray_npy::WritableElement>(
+    path: &Path,
+    array: &Array2<T>,
+) -> Result<(), OutputError> {
+    write_atomic(path, |file| {
+        ndarray_npy::WriteNpyExt::write_npy(array, std::io::BufWriter::new(file)).map_err(|e| {
+            OutputError::Encode {
+                path: path.to_path_buf(),
+                reason: e.to_string(),
+            }
+        })
+    })
+}
+
+/// The pixel ↔ em transform as written to `fields.json`.
+#[derive(Serialize)]
+pub struct TransformJson {
+    pub x0: f64,
+    pub y0: f64,
+    pub em_per_px: f64,
+}
+
+/// The contents of `fields.json`.
+#[derive(Serialize)]
+pub struct FieldsJson<'a> {
+    pub hologlyph: &'static str,
+    pub source: &'a GlyphSource,
+    pub width: u32,
+    pub height: u32,
+    /// Centre of pixel (row r, column c) = (x0 + (c + 0.5)·em_per_px, y0 − (r + 0.5)·em_per_px), y up.
+    pub transform: TransformJson,
+    pub backend: Backend,
+    pub device: &'a str,
+    pub tolerance_em: f64,
+    pub density_sigma_em: f64,
+    pub descriptor: &'a Descriptor,
+    pub regions: &'a [Region],
+    pub timings: Timings,
+    pub files: [(&'static str, &'static str); 7],
+}
+
+pub const FIELD_FILES: [(&str, &str); 7] = [
+    ("sdf", "sdf.npy"),
+    ("curvature", "curvature.npy"),
+    ("density", "density.npy"),
+    ("voids", "voids.npy"),
+    ("regions", "regions.npy"),
+    ("outline", "outline.npy"),
+    ("meta", "fields.json"),
+];
+
+/// Writes every field of `fields` into `dir`.
+pub fn write_fields(
+    dir: &Path,
+    fields: &Fields,
+    source: &GlyphSource,
+    device: &str,
+    density_sigma_em: f64,
+) -> Result<(), OutputError> {
+    std::fs::create_dir_all(dir).map_err(io_err(dir))?;
+    write_npy(&dir.join("sdf.npy"), &fields.raw.sdf)?;
+    write_npy(&dir.join("curvature.npy"), &fields.raw.curvature)?;
+    write_npy(&dir.join("density.npy"), &fields.raw.density)?;
+    write_npy(&dir.join("voids.npy"), &fields.raw.voids)?;
+    write_npy(&dir.join("regions.npy"), &fields.regions)?;
+    let outline = Array2::from_shape_fn((fields.outline.len(), 4), |(i, j)| {
+        let s = &fields.outline[i];
+        [s.at.x, s.at.y, s.curvature, s.turn][j] as f32
+    });
+    write_npy(&dir.join("outline.npy"), &outline)?;
+    let meta = FieldsJson {
+        hologlyph: env!("CARGO_PKG_VERSION"),
+        source,
+        width: fields.grid.size,
+        height: fields.grid.size,
+        transform: TransformJson {
+            x0: fields.grid.x0,
+            y0: fields.grid.y0,
+            em_per_px: fields.grid.em_per_px,
+        },
+        backend: fields.backend,
+        device,
+        tolerance_em: fields.tolerance,
+        density_sigma_em,
+        descriptor: &fields.descriptor,
+        regions: &fields.region_list,
+        timings: fields.timings,
+        files: FIELD_FILES,
+    };
+    write_json(&dir.join("fields.json"), &meta)
+}
+
+/// Writes any serialisable value as pretty JSON.
+pub fn write_json(path: &Path, value: &impl Serialize) -> Result<(), OutputError> {
+    write_atomic(path, |file| {
+        serde_json::to_writer_pretty(std::io::BufWriter::new(file), value).map_err(|e| {
+            OutputError::Encode {
+                path: path.to_path_buf(),
+                reason: e.to_string(),
+            }
+        })
+    })
+}
+
+/// Writes RGBA8 pixels as a PNG.
+pub fn write_png(path: &Path, width: u32, height: u32, rgba: &[u8]) -> Result<(), OutputError> {
+    write_atomic(path, |file| {
+        let encode = |e: png::EncodingError| OutputError::Encode {
+            path: path.to_path_buf(),
+            reason: e.to_string(),
+        };
+        let mut encoder = png::Encoder::new(std::io::BufWriter::new(file), width, height);
+        encoder.set_color(png::ColorType::Rgba);
+        encoder.set_depth(png::BitDepth::Eight);
+        encoder.set_source_srgb(png::SrgbRenderingIntent::Perceptual);
+        let mut writer = encoder.write_header().map_err(encode)?;
+        writer.write_image_data(rgba).map_err(encode)?;
+        writer.finish().map_err(encode)
+    })
+}
