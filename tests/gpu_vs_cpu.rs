@@ -1,0 +1,76 @@
+//! Every GPU pass against its CPU twin, on real glyphs at two resolutions.
+//!
+//! Tolerances (both backends run the same f32 arithmetic; the GPU may fuse or reorder it):
+//! - distance: 1e-5 em everywhere (0.002 px at 256²); the sign may differ only where
+//!   |d| < 1e-5 em, i.e. on the outline itself;
+//! - curvature: 1e-3 of the curvature limit (one over a pixel) plus 1e-3 relative;
+//! - density: 1e-4; voids: 1e-5 em;
+//! - component labels and region keys: identical on every pixel.
+
+mod common;
+
+use hologlyph::fields::{FieldOptions, Prepared, cpu};
+use hologlyph::glyph::{FontSet, samples::COMPARISON_GLYPHS};
+
+const SIZES: [u32; 2] = [96, 256];
+const SDF_TOLERANCE: f32 = 1e-5;
+
+#[test]
+fn gpu_fields_match_the_cpu_twins_on_real_glyphs() {
+    let fonts = FontSet::bundled();
+    let gpu = common::gpu();
+    for &c in COMPARISON_GLYPHS {
+        let outline = fonts.outline(c).expect("bundled fonts cover the comparison glyphs");
+        for size in SIZES {
+            let prep = Prepared::new(&outline, &FieldOptions::DEFAULT.with_size(size)).expect("prepares");
+            let want = cpu::compute(&prep);
+            let got = gpu.compute(&prep).expect("GPU computes");
+            let what = format!("{c} at {size}²");
+
+            let sdf_diff = common::max_abs_diff(&got.sdf, &want.sdf);
+            assert!(sdf_diff <= SDF_TOLERANCE, "{what}: distance differs by {sdf_diff} em");
+            let sign_flips = got
+                .sdf
+                .iter()
+                .zip(want.sdf.iter())
+                .filter(|(g, w)| (**g < 0.0) != (**w < 0.0) && w.abs() >= SDF_TOLERANCE)
+                .count();
+            assert_eq!(sign_flips, 0, "{what}: inside/outside differs away from the outline");
+
+            let limit = prep.params.curvature_limit;
+            for (g, w) in got.curvature.iter().zip(want.curvature.iter()) {
+                assert!(
+                    (g - w).abs() <= 1e-3 * limit + 1e-3 * w.abs(),
+                    "{what}: curvature {g} on the GPU, {w} on the CPU (limit {limit})"
+                );
+            }
+            let density_diff = common::max_abs_diff(&got.density, &want.density);
+            assert!(density_diff <= 1e-4, "{what}: density differs by {density_diff}");
+            let voids_diff = common::max_abs_diff(&got.voids, &want.voids);
+            assert!(voids_diff <= 1e-5, "{what}: voids differ by {voids_diff} em");
+
+            let label_mismatch = got.labels.iter().zip(want.labels.iter()).filter(|(g, w)| g != w).count();
+            assert_eq!(label_mismatch, 0, "{what}: component labels differ on {label_mismatch} pixels");
+            let key_mismatch =
+                got.region_keys.iter().zip(want.region_keys.iter()).filter(|(g, w)| g != w).count();
+            assert_eq!(key_mismatch, 0, "{what}: region keys differ on {key_mismatch} pixels");
+        }
+    }
+}
+
+#[test]
+fn gpu_and_cpu_agree_on_descriptors_and_regions() {
+    let fonts = FontSet::bundled();
+    let gpu = common::gpu();
+    for c in ['⟁', 'B', '@'] {
+        let outline = fonts.outline(c).expect("covered");
+        let prep = Prepared::new(&outline, &FieldOptions::DEFAULT.with_size(128)).expect("prepares");
+        let timings = Default::default();
+        let a = hologlyph::fields::finish(&prep, cpu::compute(&prep), hologlyph::fields::Backend::Cpu, timings);
+        let b = hologlyph::fields::finish(&prep, gpu.compute(&prep).expect("GPU"), hologlyph::fields::Backend::Gpu, timings);
+        assert_eq!(a.descriptor.holes, b.descriptor.holes, "{c}");
+        assert_eq!(a.descriptor.ink_components, b.descriptor.ink_components, "{c}");
+        assert_eq!(a.region_list.len(), b.region_list.len(), "{c}");
+        assert_eq!(a.regions, b.regions, "{c}: region ids differ");
+    }
+}

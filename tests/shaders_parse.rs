@@ -1,0 +1,57 @@
+//! Every shader parses and validates with naga, so a typo fails `cargo test`, not the app.
+
+use hologlyph::shaders;
+
+#[test]
+fn every_shader_parses_and_validates() {
+    for (name, source) in shaders::all() {
+        let module = naga::front::wgsl::parse_str(&source)
+            .unwrap_or_else(|e| panic!("{name} does not parse:\n{}", e.emit_to_string(&source)));
+        naga::valid::Validator::new(naga::valid::ValidationFlags::all(), naga::valid::Capabilities::default())
+            .validate(&module)
+            .unwrap_or_else(|e| panic!("{name} does not validate: {e:?}"));
+    }
+}
+
+#[test]
+fn every_wgsl_file_in_shaders_is_embedded() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("shaders");
+    let embedded: Vec<&str> = shaders::all().iter().map(|(name, _)| *name).collect();
+    for entry in std::fs::read_dir(&dir).expect("shaders/ exists") {
+        let name = entry.expect("readable entry").file_name().to_string_lossy().into_owned();
+        if name.ends_with(".wgsl") && name != "common.wgsl" {
+            assert!(embedded.contains(&name.as_str()), "{name} is not in shaders::all()");
+        }
+    }
+}
+
+#[test]
+fn field_params_match_the_wgsl_struct_size() {
+    // The WGSL struct has 12 four-byte members; naga's layouter must agree with the Rust size.
+    let source = shaders::field_pass(shaders::DISTANCE);
+    let module = naga::front::wgsl::parse_str(&source).expect("parses");
+    let mut layouter = naga::proc::Layouter::default();
+    layouter.update(module.to_ctx()).expect("layout");
+    let (handle, _) = module
+        .types
+        .iter()
+        .find(|(_, t)| t.name.as_deref() == Some("FieldParams"))
+        .expect("FieldParams in common.wgsl");
+    assert_eq!(
+        layouter[handle].size as usize,
+        std::mem::size_of::<hologlyph::fields::FieldParams>()
+    );
+    let source = shaders::HOLOGRAM;
+    let module = naga::front::wgsl::parse_str(source).expect("parses");
+    let mut layouter = naga::proc::Layouter::default();
+    layouter.update(module.to_ctx()).expect("layout");
+    let (handle, _) = module
+        .types
+        .iter()
+        .find(|(_, t)| t.name.as_deref() == Some("HologramUniforms"))
+        .expect("HologramUniforms in hologram.wgsl");
+    assert_eq!(
+        layouter[handle].size as usize,
+        std::mem::size_of::<hologlyph::hologram::HologramUniforms>()
+    );
+}
