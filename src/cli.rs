@@ -88,11 +88,17 @@ pub struct FieldArgs {
 }
 
 impl FieldArgs {
-    fn options(&self) -> FieldOptions {
-        FieldOptions::DEFAULT
+    fn options(&self) -> Result<FieldOptions> {
+        if !(0.0..=1.0).contains(&self.density_sigma) || self.density_sigma.is_nan() {
+            bail!(
+                "--density-sigma {} em is out of range: use 0 to 1 em",
+                self.density_sigma
+            );
+        }
+        Ok(FieldOptions::DEFAULT
             .with_size(self.size)
             .with_tolerance(self.tolerance)
-            .with_density_sigma(self.density_sigma)
+            .with_density_sigma(self.density_sigma))
     }
 }
 
@@ -250,7 +256,7 @@ struct BatchIndex<'a> {
 }
 
 fn fields_command(args: &FieldsArgs) -> Result<()> {
-    let options = args.field.options();
+    let options = args.field.options()?;
     let batch = match (&args.source.chars, &args.source.range) {
         (Some(chars), _) => Some(
             chars
@@ -376,7 +382,7 @@ fn render_outline(
 }
 
 fn render_command(args: &RenderArgs) -> Result<()> {
-    let options = args.field.options();
+    let options = args.field.options()?;
     let outline = single_outline(&args.source)?;
     let engine = engine(&args.field);
     let gpu = engine.gpu().context("rendering needs a GPU adapter (on a machine without a GPU install Mesa's lavapipe: apt-get install mesa-vulkan-drivers)")?;

@@ -1,5 +1,11 @@
 //! The `hologlyph` binary: parses the command line and hands off to the library.
 
 fn main() -> std::process::ExitCode {
+    // Mesa's Vulkan drivers print "error: XDG_RUNTIME_DIR is invalid" when it is unset (as
+    // under CI or cron), which reads like one of ours. Point it at the temp folder first.
+    if std::env::var_os("XDG_RUNTIME_DIR").is_none() {
+        // SAFETY: no other thread exists yet, so nothing reads the environment concurrently.
+        unsafe { std::env::set_var("XDG_RUNTIME_DIR", std::env::temp_dir()) };
+    }
     hologlyph::cli::main()
 }

@@ -20,22 +20,31 @@ fn gpu_fields_match_the_cpu_twins_on_real_glyphs() {
     let fonts = FontSet::bundled();
     let gpu = common::gpu();
     for &c in COMPARISON_GLYPHS {
-        let outline = fonts.outline(c).expect("bundled fonts cover the comparison glyphs");
+        let outline = fonts
+            .outline(c)
+            .expect("bundled fonts cover the comparison glyphs");
         for size in SIZES {
-            let prep = Prepared::new(&outline, &FieldOptions::DEFAULT.with_size(size)).expect("prepares");
+            let prep =
+                Prepared::new(&outline, &FieldOptions::DEFAULT.with_size(size)).expect("prepares");
             let want = cpu::compute(&prep);
             let got = gpu.compute(&prep).expect("GPU computes");
             let what = format!("{c} at {size}²");
 
             let sdf_diff = common::max_abs_diff(&got.sdf, &want.sdf);
-            assert!(sdf_diff <= SDF_TOLERANCE, "{what}: distance differs by {sdf_diff} em");
+            assert!(
+                sdf_diff <= SDF_TOLERANCE,
+                "{what}: distance differs by {sdf_diff} em"
+            );
             let sign_flips = got
                 .sdf
                 .iter()
                 .zip(want.sdf.iter())
                 .filter(|(g, w)| (**g < 0.0) != (**w < 0.0) && w.abs() >= SDF_TOLERANCE)
                 .count();
-            assert_eq!(sign_flips, 0, "{what}: inside/outside differs away from the outline");
+            assert_eq!(
+                sign_flips, 0,
+                "{what}: inside/outside differs away from the outline"
+            );
 
             let limit = prep.params.curvature_limit;
             for (g, w) in got.curvature.iter().zip(want.curvature.iter()) {
@@ -45,15 +54,36 @@ fn gpu_fields_match_the_cpu_twins_on_real_glyphs() {
                 );
             }
             let density_diff = common::max_abs_diff(&got.density, &want.density);
-            assert!(density_diff <= 1e-4, "{what}: density differs by {density_diff}");
+            assert!(
+                density_diff <= 1e-4,
+                "{what}: density differs by {density_diff}"
+            );
             let voids_diff = common::max_abs_diff(&got.voids, &want.voids);
-            assert!(voids_diff <= 1e-5, "{what}: voids differ by {voids_diff} em");
+            assert!(
+                voids_diff <= 1e-5,
+                "{what}: voids differ by {voids_diff} em"
+            );
 
-            let label_mismatch = got.labels.iter().zip(want.labels.iter()).filter(|(g, w)| g != w).count();
-            assert_eq!(label_mismatch, 0, "{what}: component labels differ on {label_mismatch} pixels");
-            let key_mismatch =
-                got.region_keys.iter().zip(want.region_keys.iter()).filter(|(g, w)| g != w).count();
-            assert_eq!(key_mismatch, 0, "{what}: region keys differ on {key_mismatch} pixels");
+            let label_mismatch = got
+                .labels
+                .iter()
+                .zip(want.labels.iter())
+                .filter(|(g, w)| g != w)
+                .count();
+            assert_eq!(
+                label_mismatch, 0,
+                "{what}: component labels differ on {label_mismatch} pixels"
+            );
+            let key_mismatch = got
+                .region_keys
+                .iter()
+                .zip(want.region_keys.iter())
+                .filter(|(g, w)| g != w)
+                .count();
+            assert_eq!(
+                key_mismatch, 0,
+                "{what}: region keys differ on {key_mismatch} pixels"
+            );
         }
     }
 }
@@ -64,12 +94,26 @@ fn gpu_and_cpu_agree_on_descriptors_and_regions() {
     let gpu = common::gpu();
     for c in ['⟁', 'B', '@'] {
         let outline = fonts.outline(c).expect("covered");
-        let prep = Prepared::new(&outline, &FieldOptions::DEFAULT.with_size(128)).expect("prepares");
+        let prep =
+            Prepared::new(&outline, &FieldOptions::DEFAULT.with_size(128)).expect("prepares");
         let timings = Default::default();
-        let a = hologlyph::fields::finish(&prep, cpu::compute(&prep), hologlyph::fields::Backend::Cpu, timings);
-        let b = hologlyph::fields::finish(&prep, gpu.compute(&prep).expect("GPU"), hologlyph::fields::Backend::Gpu, timings);
+        let a = hologlyph::fields::finish(
+            &prep,
+            cpu::compute(&prep),
+            hologlyph::fields::Backend::Cpu,
+            timings,
+        );
+        let b = hologlyph::fields::finish(
+            &prep,
+            gpu.compute(&prep).expect("GPU"),
+            hologlyph::fields::Backend::Gpu,
+            timings,
+        );
         assert_eq!(a.descriptor.holes, b.descriptor.holes, "{c}");
-        assert_eq!(a.descriptor.ink_components, b.descriptor.ink_components, "{c}");
+        assert_eq!(
+            a.descriptor.ink_components, b.descriptor.ink_components,
+            "{c}"
+        );
         assert_eq!(a.region_list.len(), b.region_list.len(), "{c}");
         assert_eq!(a.regions, b.regions, "{c}: region ids differ");
     }

@@ -16,10 +16,18 @@ fn compute_both(outline: &Outline, size: u32) -> Vec<Fields> {
 }
 
 fn compute_both_with(outline: &Outline, size: u32, tolerance: f64) -> Vec<Fields> {
-    let options = FieldOptions::DEFAULT.with_size(size).with_tolerance(Some(tolerance));
+    let options = FieldOptions::DEFAULT
+        .with_size(size)
+        .with_tolerance(Some(tolerance));
     let prep = Prepared::new(outline, &options).expect("prepares");
-    let cpu = hologlyph::fields::finish(&prep, cpu::compute(&prep), Backend::Cpu, Default::default());
-    let gpu = hologlyph::fields::finish(&prep, common::gpu().compute(&prep).expect("GPU"), Backend::Gpu, Default::default());
+    let cpu =
+        hologlyph::fields::finish(&prep, cpu::compute(&prep), Backend::Cpu, Default::default());
+    let gpu = hologlyph::fields::finish(
+        &prep,
+        common::gpu().compute(&prep).expect("GPU"),
+        Backend::Gpu,
+        Default::default(),
+    );
     vec![cpu, gpu]
 }
 
@@ -51,7 +59,11 @@ fn circle_distance_is_exact_and_level_set_curvature_is_one_over_radius() {
                 rings[(rho / 0.05) as usize].push(fields.raw.curvature[[row, col]] as f64 * rho);
             }
         });
-        assert!(worst <= CIRCLE_TOLERANCE + 2e-6, "{:?}: distance off by {worst} em", fields.backend);
+        assert!(
+            worst <= CIRCLE_TOLERANCE + 2e-6,
+            "{:?}: distance off by {worst} em",
+            fields.backend
+        );
         // Level sets of a circle's distance are circles: κ = 1/ρ. The field is the exact
         // distance to the flattened polygon, whose level sets have corners on the angle
         // bisectors (inside) and short arcs around vertices (outside); so the median of each
@@ -59,14 +71,22 @@ fn circle_distance_is_exact_and_level_set_curvature_is_one_over_radius() {
         for (i, ring) in rings.iter_mut().enumerate().skip(1) {
             ring.sort_by(f64::total_cmp);
             let median = ring[ring.len() / 2];
-            assert!((median - 1.0).abs() < 0.02, "ring {:.2}..{:.2} em: median κρ = {median}", i as f64 * 0.05, (i + 1) as f64 * 0.05);
+            assert!(
+                (median - 1.0).abs() < 0.02,
+                "ring {:.2}..{:.2} em: median κρ = {median}",
+                i as f64 * 0.05,
+                (i + 1) as f64 * 0.05
+            );
         }
         assert_eq!(fields.descriptor.holes, 0);
         assert_eq!(fields.descriptor.ink_components, 1);
         // A circle turns once: total |turning| is 2π; no corners.
         assert!((fields.descriptor.total_abs_curvature - std::f64::consts::TAU).abs() < 1e-6);
         assert_eq!(fields.descriptor.corners, 0);
-        assert!(fields.outline.iter().all(|s| s.curvature > 0.0), "a circle only turns towards its ink");
+        assert!(
+            fields.outline.iter().all(|s| s.curvature > 0.0),
+            "a circle only turns towards its ink"
+        );
     }
 }
 
@@ -77,10 +97,17 @@ fn outline_curvature_of_a_regular_polygon_is_its_turn_over_its_side() {
     let (r, vertices) = (0.3, 256);
     let data = samples::regular_polygon_path(0.5, 0.4, r, vertices);
     let outline = glyph::outline_from_path_data(&data, FillRule::NonZero).expect("path");
-    let fields = FieldEngine::new(Backend::Cpu).compute(&outline, &FieldOptions::DEFAULT.with_size(64)).expect("fields");
+    let fields = FieldEngine::new(Backend::Cpu)
+        .compute(&outline, &FieldOptions::DEFAULT.with_size(64))
+        .expect("fields");
     assert_eq!(fields.outline.len(), vertices);
     for s in &fields.outline {
-        assert!((s.curvature * r - 1.0).abs() < 1e-3, "outline κ {} want {}", s.curvature, 1.0 / r);
+        assert!(
+            (s.curvature * r - 1.0).abs() < 1e-3,
+            "outline κ {} want {}",
+            s.curvature,
+            1.0 / r
+        );
         assert!((s.turn - std::f64::consts::TAU / vertices as f64).abs() < 1e-4);
     }
 }
@@ -104,11 +131,19 @@ fn square_distance_is_exact_with_four_corners() {
             let exact = box_sdf(p, 0.1, 0.2, 0.7, 0.8);
             worst = worst.max((fields.raw.sdf[[row, col]] as f64 - exact).abs());
         });
-        assert!(worst <= 2e-6, "{:?}: square distance off by {worst} em", fields.backend);
+        assert!(
+            worst <= 2e-6,
+            "{:?}: square distance off by {worst} em",
+            fields.backend
+        );
         assert_eq!(fields.descriptor.corners, 4);
         assert_eq!(fields.descriptor.parts, 4, "one outline part per side");
         // Four ink regions (one per side) plus the exterior.
-        let ink = fields.region_list.iter().filter(|r| r.kind == RegionKind::Ink).count();
+        let ink = fields
+            .region_list
+            .iter()
+            .filter(|r| r.kind == RegionKind::Ink)
+            .count();
         assert_eq!(ink, 4);
         // Path coordinates are f32: the area holds to 1e-6 em².
         assert!((fields.descriptor.area_em2 - 0.36).abs() < 1e-6);
@@ -126,7 +161,14 @@ fn overlapping_contours_measure_to_the_visible_boundary() {
     );
     let outline = glyph::outline_from_path_data(&data, FillRule::NonZero).expect("path");
     let union = [
-        (0.0, 0.0), (0.6, 0.0), (0.6, 0.3), (0.9, 0.3), (0.9, 0.9), (0.3, 0.9), (0.3, 0.6), (0.0, 0.6),
+        (0.0, 0.0),
+        (0.6, 0.0),
+        (0.6, 0.3),
+        (0.9, 0.3),
+        (0.9, 0.9),
+        (0.3, 0.9),
+        (0.3, 0.6),
+        (0.0, 0.6),
     ];
     let union: Vec<EmPoint> = union.iter().map(|&(x, y)| EmPoint::new(x, y)).collect();
     let exact = |p: EmPoint| {
@@ -148,12 +190,22 @@ fn overlapping_contours_measure_to_the_visible_boundary() {
         for_each_pixel(&fields, |p, row, col| {
             let want = exact(p);
             worst = worst.max((fields.raw.sdf[[row, col]] as f64 - want).abs());
-            let naive = naive_lines.iter().map(|l| l.distance(p)).fold(f64::INFINITY, f64::min);
+            let naive = naive_lines
+                .iter()
+                .map(|l| l.distance(p))
+                .fold(f64::INFINITY, f64::min);
             naive_worst = naive_worst.max((naive - want.abs()).abs());
         });
-        assert!(worst <= 2e-6, "{:?}: union distance off by {worst} em", fields.backend);
+        assert!(
+            worst <= 2e-6,
+            "{:?}: union distance off by {worst} em",
+            fields.backend
+        );
         // The naive per-segment minimum is wrong by many pixels inside the overlap.
-        assert!(naive_worst > 10.0 * fields.grid.em_per_px, "naive error only {naive_worst}");
+        assert!(
+            naive_worst > 10.0 * fields.grid.em_per_px,
+            "naive error only {naive_worst}"
+        );
         assert_eq!(fields.descriptor.contours, 1, "the union has one outline");
         assert_eq!(fields.descriptor.ink_components, 1);
         assert_eq!(fields.descriptor.holes, 0);
@@ -163,13 +215,31 @@ fn overlapping_contours_measure_to_the_visible_boundary() {
 #[test]
 fn even_odd_fill_makes_a_hole_where_nonzero_does_not() {
     // Two concentric squares drawn the same way round.
-    let data = format!("{} {}", samples::square_path(0.0, 0.0, 1.0), samples::square_path(0.3, 0.3, 0.4));
+    let data = format!(
+        "{} {}",
+        samples::square_path(0.0, 0.0, 1.0),
+        samples::square_path(0.3, 0.3, 0.4)
+    );
     let engine = FieldEngine::new(Backend::Cpu);
     let options = FieldOptions::DEFAULT.with_size(96);
     let nonzero = glyph::outline_from_path_data(&data, FillRule::NonZero).expect("path");
     let evenodd = glyph::outline_from_path_data(&data, FillRule::EvenOdd).expect("path");
-    assert_eq!(engine.compute(&nonzero, &options).expect("fields").descriptor.holes, 0);
-    assert_eq!(engine.compute(&evenodd, &options).expect("fields").descriptor.holes, 1);
+    assert_eq!(
+        engine
+            .compute(&nonzero, &options)
+            .expect("fields")
+            .descriptor
+            .holes,
+        0
+    );
+    assert_eq!(
+        engine
+            .compute(&evenodd, &options)
+            .expect("fields")
+            .descriptor
+            .holes,
+        1
+    );
 }
 
 #[test]
@@ -179,14 +249,28 @@ fn letters_have_their_known_hole_counts_and_the_exterior_is_never_a_hole() {
     assert_eq!(engine.backend(), Backend::Gpu, "{:?}", engine.notice);
     for &(c, holes) in samples::HOLE_COUNTS.iter().chain(samples::SEED_GLYPHS) {
         for size in [64, 256] {
-            let fields = engine.compute(&fonts.outline(c).expect("covered"), &FieldOptions::DEFAULT.with_size(size)).expect("fields");
+            let fields = engine
+                .compute(
+                    &fonts.outline(c).expect("covered"),
+                    &FieldOptions::DEFAULT.with_size(size),
+                )
+                .expect("fields");
             assert_eq!(fields.descriptor.holes as usize, holes, "{c} at {size}²");
-            let exterior: Vec<_> = fields.region_list.iter().filter(|r| r.kind == RegionKind::Exterior).collect();
+            let exterior: Vec<_> = fields
+                .region_list
+                .iter()
+                .filter(|r| r.kind == RegionKind::Exterior)
+                .collect();
             assert_eq!(exterior.len(), 1, "{c}: exactly one exterior region");
-            assert_eq!(fields.regions[[0, 0]], exterior[0].id, "{c}: the corner pixel is the exterior");
+            assert_eq!(
+                fields.regions[[0, 0]],
+                exterior[0].id,
+                "{c}: the corner pixel is the exterior"
+            );
             // The outline's turning number agrees with the pixels' Euler number.
             assert!(
-                (fields.descriptor.turning_number - fields.descriptor.euler_number as f64).abs() < 1e-6,
+                (fields.descriptor.turning_number - fields.descriptor.euler_number as f64).abs()
+                    < 1e-6,
                 "{c}: turning number {} vs Euler number {}",
                 fields.descriptor.turning_number,
                 fields.descriptor.euler_number
@@ -213,16 +297,32 @@ fn region_anchors_find_their_regions_at_another_resolution() {
     let engine = FieldEngine::new(Backend::Cpu);
     for c in ['⟁', 'B', '8', '🜂'] {
         let outline = fonts.outline(c).expect("covered");
-        let coarse = engine.compute(&outline, &FieldOptions::DEFAULT.with_size(128)).expect("fields");
-        let fine = engine.compute(&outline, &FieldOptions::DEFAULT.with_size(512)).expect("fields");
+        let coarse = engine
+            .compute(&outline, &FieldOptions::DEFAULT.with_size(128))
+            .expect("fields");
+        let fine = engine
+            .compute(&outline, &FieldOptions::DEFAULT.with_size(512))
+            .expect("fields");
         for region in &coarse.region_list {
             let at = EmPoint::new(region.anchor[0], region.anchor[1]);
             let here = coarse.region_at(at).expect("anchor on the grid");
-            assert_eq!(here.id, region.id, "{c}: anchor of region {} is not inside it", region.id);
+            assert_eq!(
+                here.id, region.id,
+                "{c}: anchor of region {} is not inside it",
+                region.id
+            );
             let there = fine.region_at(at).expect("anchor on the finer grid");
-            assert_eq!(there.kind, region.kind, "{c}: region {} changes kind at 512²", region.id);
+            assert_eq!(
+                there.kind, region.kind,
+                "{c}: region {} changes kind at 512²",
+                region.id
+            );
             if region.kind == RegionKind::Ink {
-                assert_eq!(there.part, region.part, "{c}: ink region {} changes part", region.id);
+                assert_eq!(
+                    there.part, region.part,
+                    "{c}: ink region {} changes part",
+                    region.id
+                );
             }
         }
     }

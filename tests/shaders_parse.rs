@@ -7,9 +7,12 @@ fn every_shader_parses_and_validates() {
     for (name, source) in shaders::all() {
         let module = naga::front::wgsl::parse_str(&source)
             .unwrap_or_else(|e| panic!("{name} does not parse:\n{}", e.emit_to_string(&source)));
-        naga::valid::Validator::new(naga::valid::ValidationFlags::all(), naga::valid::Capabilities::default())
-            .validate(&module)
-            .unwrap_or_else(|e| panic!("{name} does not validate: {e:?}"));
+        naga::valid::Validator::new(
+            naga::valid::ValidationFlags::all(),
+            naga::valid::Capabilities::default(),
+        )
+        .validate(&module)
+        .unwrap_or_else(|e| panic!("{name} does not validate: {e:?}"));
     }
 }
 
@@ -18,9 +21,16 @@ fn every_wgsl_file_in_shaders_is_embedded() {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("shaders");
     let embedded: Vec<&str> = shaders::all().iter().map(|(name, _)| *name).collect();
     for entry in std::fs::read_dir(&dir).expect("shaders/ exists") {
-        let name = entry.expect("readable entry").file_name().to_string_lossy().into_owned();
+        let name = entry
+            .expect("readable entry")
+            .file_name()
+            .to_string_lossy()
+            .into_owned();
         if name.ends_with(".wgsl") && name != "common.wgsl" {
-            assert!(embedded.contains(&name.as_str()), "{name} is not in shaders::all()");
+            assert!(
+                embedded.contains(&name.as_str()),
+                "{name} is not in shaders::all()"
+            );
         }
     }
 }

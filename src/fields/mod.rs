@@ -99,6 +99,9 @@ pub enum FieldError {
     /// The requested size is outside 64..=2048.
     #[error("field size {size} is out of range: use {min} to {max} pixels per side", min = crate::geometry::MIN_FIELD_SIZE, max = crate::geometry::MAX_FIELD_SIZE)]
     SizeOutOfRange { size: u32 },
+    /// The flattening tolerance is outside 1e-9..=0.1 em.
+    #[error("flattening tolerance {tolerance} em is out of range: use 1e-9 to 0.1 em")]
+    BadTolerance { tolerance: f64 },
     /// The GPU failed while computing.
     #[error(transparent)]
     Gpu(#[from] GpuError),

@@ -45,9 +45,9 @@ impl FontData {
 
     /// Reads a font file the user named.
     pub fn from_file(path: &FsPath) -> Result<Self, GlyphError> {
-        let bytes = std::fs::read(path).map_err(|source| GlyphError::FontRead {
+        let bytes = std::fs::read(path).map_err(|error| GlyphError::FontRead {
             path: path.to_path_buf(),
-            source,
+            error,
         })?;
         let stem = path
             .file_stem()

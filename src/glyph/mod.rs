@@ -101,10 +101,10 @@ pub struct Outline {
 #[derive(Debug, thiserror::Error)]
 pub enum GlyphError {
     /// A font file could not be read.
-    #[error("cannot read font file {path}: {source}")]
+    #[error("cannot read font file {path}: {error}")]
     FontRead {
         path: PathBuf,
-        source: std::io::Error,
+        error: std::io::Error,
     },
     /// A font file is not a font ttf-parser understands.
     #[error("font file {path} is not a valid OpenType/TrueType font: {reason}")]
@@ -120,10 +120,10 @@ pub enum GlyphError {
     #[error("{what} has an empty outline: nothing to compute fields from")]
     EmptyOutline { what: String },
     /// An SVG file could not be read.
-    #[error("cannot read SVG file {path}: {source}")]
+    #[error("cannot read SVG file {path}: {error}")]
     SvgRead {
         path: PathBuf,
-        source: std::io::Error,
+        error: std::io::Error,
     },
     /// An SVG file does not parse.
     #[error("SVG file {path} does not parse: {message}")]

@@ -28,7 +28,11 @@ pub fn regular_polygon_path(cx: f64, cy: f64, r: f64, vertices: usize) -> String
     for i in 0..vertices {
         let t = std::f64::consts::TAU * i as f64 / vertices as f64;
         let cmd = if i == 0 { 'M' } else { 'L' };
-        d.push_str(&format!("{cmd} {:.9} {:.9} ", cx + r * t.cos(), cy + r * t.sin()));
+        d.push_str(&format!(
+            "{cmd} {:.9} {:.9} ",
+            cx + r * t.cos(),
+            cy + r * t.sin()
+        ));
     }
     d.push('Z');
     d

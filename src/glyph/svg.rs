@@ -13,9 +13,9 @@ use super::{FillRule, GlyphError, GlyphSource, Outline, Shape};
 
 /// Reads and parses an SVG file.
 pub fn outline_from_svg_file(path: &FsPath) -> Result<Outline, GlyphError> {
-    let text = std::fs::read_to_string(path).map_err(|source| GlyphError::SvgRead {
+    let text = std::fs::read_to_string(path).map_err(|error| GlyphError::SvgRead {
         path: path.to_path_buf(),
-        source,
+        error,
     })?;
     outline_from_svg_str(&text, path)
 }

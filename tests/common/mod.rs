@@ -20,5 +20,8 @@ pub fn gpu() -> &'static GpuFieldEngine {
 /// Largest absolute difference between two equally shaped arrays.
 pub fn max_abs_diff(a: &ndarray::Array2<f32>, b: &ndarray::Array2<f32>) -> f32 {
     assert_eq!(a.dim(), b.dim());
-    a.iter().zip(b.iter()).map(|(x, y)| (x - y).abs()).fold(0.0, f32::max)
+    a.iter()
+        .zip(b.iter())
+        .map(|(x, y)| (x - y).abs())
+        .fold(0.0, f32::max)
 }
