@@ -9,7 +9,7 @@ use super::{FieldError, FieldOptions};
 use crate::geometry::{EmPoint, EmRect, FieldGrid, MAX_FIELD_SIZE, MIN_FIELD_SIZE};
 use crate::glyph::{Outline, flatten};
 
-/// Smallest and largest flattening tolerances accepted, em. Below 1e-9 em lyon's f32
+/// Smallest and largest flattening tolerances a caller may ask for, em. Below 1e-9 em lyon's f32
 /// flattening loses meaning; above 0.1 em a glyph is a crude polygon.
 pub const MIN_TOLERANCE: f64 = 1e-9;
 pub const MAX_TOLERANCE: f64 = 0.1;
@@ -78,17 +78,11 @@ impl Prepared {
             }));
         }
         let rough_grid = FieldGrid::around(rough, size, options.margin_for(rough));
-        let tolerance = options
-            .tolerance
-            .unwrap_or(rough_grid.em_per_px * options.tolerance_px)
-            .max(if options.tolerance.is_none() {
-                MIN_TOLERANCE
-            } else {
-                0.0
-            });
-        if !(MIN_TOLERANCE..=MAX_TOLERANCE).contains(&tolerance) {
-            return Err(FieldError::BadTolerance { tolerance });
-        }
+        let tolerance = match options.tolerance {
+            Some(t) if (MIN_TOLERANCE..=MAX_TOLERANCE).contains(&t) => t,
+            Some(t) => return Err(FieldError::BadTolerance { tolerance: t }),
+            None => (rough_grid.em_per_px * options.tolerance_px).max(MIN_TOLERANCE),
+        };
         let flat = flatten(outline, tolerance)?;
         let boundary = Boundary::extract(&flat);
         if boundary.lines.is_empty() {
