@@ -1,1 +1,331 @@
-fn main() {}
+//! Field engine benchmark: ms per glyph for the full field set and for distance alone, GPU
+//! path and CPU twin, against fdsm (a Rust msdfgen) and a brute-force loop, all measured in
+//! one run so the ratios hold on a shared, noisy machine. Run: `cargo bench --bench fields`.
+//!
+//! HOLOGLYPH_BENCH_GLYPHS=N caps the glyphs per size (default 200 at 256², fewer above).
+
+use std::time::Instant;
+
+use hologlyph::fields::{FieldEngine, FieldOptions, Prepared, cpu, finish};
+use hologlyph::glyph::{self, FillRule, FontSet, Outline, bundled_fonts, samples};
+
+/// Noto Sans Symbols: the bundled font the reference timings in the issue were taken on.
+const SYMBOLS_FONT: usize = 2;
+
+fn symbols_glyphs(count: usize) -> Vec<(char, Outline)> {
+    let font = &bundled_fonts()[SYMBOLS_FONT];
+    let mut out = Vec::new();
+    for cp in (0x2000u32..0x1FFFF).chain(0x1F700..0x1F780) {
+        let Some(c) = char::from_u32(cp) else {
+            continue;
+        };
+        if out.len() >= count {
+            break;
+        }
+        if font.covers(c)
+            && let Ok(outline) = font.outline(c)
+            && !out.iter().any(|(o, _): &(char, Outline)| *o == c)
+        {
+            out.push((c, outline));
+        }
+    }
+    out
+}
+
+/// The plain baseline: every pixel loops over every flattened segment, row by row, one
+/// thread; sign by even-odd crossing count.
+fn brute_force(prep: &Prepared, lines: &[glyph::Line]) -> Vec<f32> {
+    let n = prep.grid.size as usize;
+    let segs: Vec<[f32; 4]> = lines
+        .iter()
+        .map(|l| [l.a.x as f32, l.a.y as f32, l.b.x as f32, l.b.y as f32])
+        .collect();
+    let mut out = vec![0.0f32; n * n];
+    let e = prep.params.em_per_px;
+    for row in 0..n {
+        let y = prep.params.y0 - (row as f32 + 0.5) * e;
+        for col in 0..n {
+            let x = prep.params.x0 + (col as f32 + 0.5) * e;
+            let mut best = f32::MAX;
+            let mut inside = false;
+            for s in &segs {
+                let (ax, ay, bx, by) = (s[0], s[1], s[2], s[3]);
+                let (dx, dy) = (bx - ax, by - ay);
+                let t = (((x - ax) * dx + (y - ay) * dy) / (dx * dx + dy * dy).max(1e-30))
+                    .clamp(0.0, 1.0);
+                let (qx, qy) = (x - ax - t * dx, y - ay - t * dy);
+                best = best.min(qx * qx + qy * qy);
+                if (ay > y) != (by > y) && x < ax + (y - ay) * dx / dy {
+                    inside = !inside;
+                }
+            }
+            out[row * n + col] = if inside { -best.sqrt() } else { best.sqrt() };
+        }
+    }
+    out
+}
+
+/// The outline as an fdsm shape in pixel units of `prep`'s grid (curves kept as curves, as
+/// msdfgen and fdsm take them).
+fn fdsm_shape(outline: &Outline, prep: &Prepared) -> fdsm::shape::Shape<fdsm::shape::Contour> {
+    use fdsm::bezier::{Point, Segment};
+    use lyon::path::PathEvent;
+    let g = prep.grid;
+    let px = |p: lyon::math::Point| {
+        Point::new(
+            (p.x as f64 - g.x0) / g.em_per_px,
+            (g.y0 - p.y as f64) / g.em_per_px,
+        )
+    };
+    let mut shape = fdsm::shape::Shape::default();
+    for s in &outline.shapes {
+        let mut contour = fdsm::shape::Contour::default();
+        for event in s.path.iter() {
+            match event {
+                PathEvent::Begin { .. } => contour = fdsm::shape::Contour::default(),
+                PathEvent::Line { from, to } => {
+                    contour.segments.push(Segment::line(px(from), px(to)))
+                }
+                PathEvent::Quadratic { from, ctrl, to } => {
+                    contour
+                        .segments
+                        .push(Segment::quad(px(from), px(ctrl), px(to)))
+                }
+                PathEvent::Cubic {
+                    from,
+                    ctrl1,
+                    ctrl2,
+                    to,
+                } => contour
+                    .segments
+                    .push(Segment::cubic(px(from), px(ctrl1), px(ctrl2), px(to))),
+                PathEvent::End { last, first, .. } => {
+                    if last != first {
+                        contour.segments.push(Segment::line(px(last), px(first)));
+                    }
+                    shape.contours.push(std::mem::take(&mut contour));
+                }
+            }
+        }
+    }
+    shape
+}
+
+fn fdsm_sdf(outline: &Outline, prep: &Prepared) -> image::ImageBuffer<image::Luma<f32>, Vec<f32>> {
+    let shape = fdsm_shape(outline, prep);
+    let prepared = shape.prepare();
+    let n = prep.grid.size;
+    let mut img = image::ImageBuffer::<image::Luma<f32>, Vec<f32>>::new(n, n);
+    fdsm::generate::generate_sdf(&prepared, n as f64, &mut img);
+    img
+}
+
+#[derive(Default)]
+struct Samples(Vec<f64>);
+
+impl Samples {
+    fn time<T>(&mut self, f: impl FnOnce() -> T) -> T {
+        let start = Instant::now();
+        let out = f();
+        self.0.push(start.elapsed().as_secs_f64() * 1e3);
+        out
+    }
+    fn mean(&self) -> f64 {
+        self.0.iter().sum::<f64>() / self.0.len().max(1) as f64
+    }
+}
+
+fn main() {
+    let cap: Option<usize> = std::env::var("HOLOGLYPH_BENCH_GLYPHS")
+        .ok()
+        .and_then(|v| v.parse().ok());
+    let engine = FieldEngine::new(hologlyph::fields::Backend::Gpu);
+    let gpu = engine.gpu().expect(
+        "the benchmark needs a GPU adapter (lavapipe: apt-get install mesa-vulkan-drivers)",
+    );
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    println!("# Hologlyph field benchmark");
+    println!(
+        "device: {}; CPU twin threads: {cores}; fdsm and brute force: 1 thread",
+        engine.device_name()
+    );
+
+    let all = symbols_glyphs(200);
+    let segs: Vec<usize> = all
+        .iter()
+        .map(|(_, o)| {
+            let prep = Prepared::new(o, &FieldOptions::DEFAULT).expect("prepares");
+            prep.flattened_segments
+        })
+        .collect();
+    println!(
+        "glyphs: {} of Noto Sans Symbols, {:.0} line segments each on average at 256² (tolerance 0.2 px)",
+        all.len(),
+        segs.iter().sum::<usize>() as f64 / segs.len() as f64
+    );
+    // Warm up: shader compilation happens on first use.
+    let warm = Prepared::new(&all[0].1, &FieldOptions::DEFAULT).expect("prepares");
+    gpu.compute(&warm).expect("GPU");
+    gpu.distance(&warm).expect("GPU");
+
+    println!();
+    println!(
+        "| N | glyphs (ours / fdsm) | GPU full | GPU distance | CPU full | CPU distance | brute force distance | fdsm SDF | fdsm ÷ GPU full | fdsm ÷ CPU full |"
+    );
+    println!("|---|---|---|---|---|---|---|---|---|---|");
+    for (size, ours, theirs) in [(256usize, 200usize, 40usize), (512, 60, 10), (1024, 20, 3)] {
+        let ours = cap.map_or(ours, |c| c.min(ours)).min(all.len());
+        let theirs = cap.map_or(theirs, |c| c.min(theirs)).min(ours);
+        let options = FieldOptions::DEFAULT.with_size(size as u32);
+        let (mut gpu_full, mut gpu_dist, mut cpu_full, mut cpu_dist, mut brute, mut fdsm_t) = (
+            Samples::default(),
+            Samples::default(),
+            Samples::default(),
+            Samples::default(),
+            Samples::default(),
+            Samples::default(),
+        );
+        for (i, (_, outline)) in all.iter().take(ours).enumerate() {
+            let prep = Prepared::new(outline, &options).expect("prepares");
+            gpu_full.time(|| {
+                let prep = Prepared::new(outline, &options).expect("prepares");
+                let raw = gpu.compute(&prep).expect("GPU");
+                finish(
+                    &prep,
+                    raw,
+                    hologlyph::fields::Backend::Gpu,
+                    Default::default(),
+                )
+            });
+            gpu_dist.time(|| gpu.distance(&prep).expect("GPU"));
+            cpu_full.time(|| {
+                let prep = Prepared::new(outline, &options).expect("prepares");
+                let raw = cpu::compute(&prep);
+                finish(
+                    &prep,
+                    raw,
+                    hologlyph::fields::Backend::Cpu,
+                    Default::default(),
+                )
+            });
+            cpu_dist.time(|| cpu::distance(&prep));
+            if i < theirs {
+                let flat = glyph::flatten(outline, prep.tolerance).expect("flattens");
+                brute.time(|| brute_force(&prep, &flat.lines));
+                fdsm_t.time(|| fdsm_sdf(outline, &prep));
+            }
+        }
+        println!(
+            "| {size} | {ours} / {theirs} | {:.2} ms | {:.2} ms | {:.2} ms | {:.2} ms | {:.2} ms | {:.2} ms | {:.1}× | {:.1}× |",
+            gpu_full.mean(),
+            gpu_dist.mean(),
+            cpu_full.mean(),
+            cpu_dist.mean(),
+            brute.mean(),
+            fdsm_t.mean(),
+            fdsm_t.mean() / gpu_full.mean(),
+            fdsm_t.mean() / cpu_full.mean(),
+        );
+    }
+
+    println!();
+    println!("## Where the GPU time goes (each pass submitted and waited for alone; ms)");
+    let probe = &all.iter().find(|(c, _)| *c == '🜍').unwrap_or(&all[0]);
+    let mut header = false;
+    for size in [256u32, 512, 1024] {
+        let prep =
+            Prepared::new(&probe.1, &FieldOptions::DEFAULT.with_size(size)).expect("prepares");
+        let timings = gpu.pass_timings(&prep).expect("GPU");
+        if !header {
+            println!(
+                "| glyph | N | {} |",
+                timings
+                    .iter()
+                    .map(|(l, _)| l.trim_start_matches("fields."))
+                    .collect::<Vec<_>>()
+                    .join(" | ")
+            );
+            println!("|---|---|{}", "---|".repeat(timings.len()));
+            header = true;
+        }
+        println!(
+            "| {} | {size} | {} |",
+            probe.0,
+            timings
+                .iter()
+                .map(|(_, ms)| format!("{ms:.2}"))
+                .collect::<Vec<_>>()
+                .join(" | ")
+        );
+    }
+
+    println!();
+    println!("## Thousands of segments");
+    println!(
+        "| glyph | segments | N | GPU full | GPU distance | CPU distance | brute force distance |"
+    );
+    println!("|---|---|---|---|---|---|---|");
+    let star =
+        glyph::outline_from_path_data(&samples::star_path(2000, 0.3, 0.45), FillRule::NonZero)
+            .expect("star");
+    let at = FontSet::bundled().outline('@').expect("covered");
+    for (name, outline, tolerance) in [
+        ("star (4000 lines)", &star, None),
+        ("@ at 1e-6 em", &at, Some(1e-6)),
+    ] {
+        for size in [256u32, 512] {
+            let options = FieldOptions::DEFAULT
+                .with_size(size)
+                .with_tolerance(tolerance);
+            let prep = Prepared::new(outline, &options).expect("prepares");
+            let flat = glyph::flatten(outline, prep.tolerance).expect("flattens");
+            let (mut a, mut b, mut c, mut d) = (
+                Samples::default(),
+                Samples::default(),
+                Samples::default(),
+                Samples::default(),
+            );
+            a.time(|| gpu.compute(&prep).expect("GPU"));
+            b.time(|| gpu.distance(&prep).expect("GPU"));
+            c.time(|| cpu::distance(&prep));
+            d.time(|| brute_force(&prep, &flat.lines));
+            println!(
+                "| {name} | {} | {size} | {:.1} ms | {:.1} ms | {:.1} ms | {:.1} ms |",
+                flat.lines.len(),
+                a.mean(),
+                b.mean(),
+                c.mean(),
+                d.mean()
+            );
+        }
+    }
+
+    println!();
+    println!("## Batch throughput: the Alchemical Symbols block (U+1F700..U+1F77F) at 256²");
+    let fonts = FontSet::bundled();
+    let block: Vec<Outline> = (0x1F700u32..=0x1F77F)
+        .filter_map(char::from_u32)
+        .filter_map(|c| fonts.outline(c).ok())
+        .collect();
+    let options = FieldOptions::DEFAULT;
+    for (name, engine) in [
+        ("GPU", &engine),
+        (
+            "CPU twin",
+            &FieldEngine::new(hologlyph::fields::Backend::Cpu),
+        ),
+    ] {
+        let start = Instant::now();
+        for outline in &block {
+            engine.compute(outline, &options).expect("fields");
+        }
+        let s = start.elapsed().as_secs_f64();
+        println!(
+            "{name}: {} glyphs in {:.2} s = {:.1} glyphs/s ({:.2} ms per glyph, full field set)",
+            block.len(),
+            s,
+            block.len() as f64 / s,
+            s * 1e3 / block.len() as f64
+        );
+    }
+}

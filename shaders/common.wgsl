@@ -4,17 +4,17 @@
 // Keep in sync with `FieldParams` in src/fields/prepare.rs.
 struct FieldParams {
     size: u32,
-    grid: u32,
+    tiles: u32,
     line_count: u32,
     kernel_radius: u32,
     x0: f32,
     y0: f32,
     em_per_px: f32,
-    cell_em: f32,
     sigma_px: f32,
     curvature_limit: f32,
-    _pad0: f32,
-    _pad1: f32,
+    density_step: u32,
+    density_size: u32,
+    _pad: f32,
 }
 
 @group(0) @binding(0) var<uniform> params: FieldParams;

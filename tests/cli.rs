@@ -8,7 +8,10 @@ use ndarray_npy::read_npy;
 use serde_json::Value;
 
 fn run(args: &[&str]) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_hologlyph")).args(args).output().expect("binary runs");
+    let out = Command::new(env!("CARGO_BIN_EXE_hologlyph"))
+        .args(args)
+        .output()
+        .expect("binary runs");
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{args:?} failed:\n{stderr}");
     String::from_utf8_lossy(&out.stdout).into_owned()
@@ -24,43 +27,81 @@ fn fields_writes_every_array_and_a_transform_that_locates_pixels() {
     let out = dir.path().join("circle");
     let (cx, cy, r) = (0.25, -0.1, 0.3);
     let data = hologlyph::glyph::samples::circle_path(cx, cy, r);
-    run(&["fields", "--path", &data, "--size", "128", "--out", out.to_str().expect("utf-8")]);
+    run(&[
+        "fields",
+        "--path",
+        &data,
+        "--size",
+        "128",
+        "--out",
+        out.to_str().expect("utf-8"),
+    ]);
     let sdf: Array2<f32> = read_npy(out.join("sdf.npy")).expect("sdf.npy");
     let curvature: Array2<f32> = read_npy(out.join("curvature.npy")).expect("curvature.npy");
     let density: Array2<f32> = read_npy(out.join("density.npy")).expect("density.npy");
     let voids: Array2<f32> = read_npy(out.join("voids.npy")).expect("voids.npy");
     let regions: Array2<u32> = read_npy(out.join("regions.npy")).expect("regions.npy");
-    for shape in [sdf.dim(), curvature.dim(), density.dim(), voids.dim(), regions.dim()] {
+    for shape in [
+        sdf.dim(),
+        curvature.dim(),
+        density.dim(),
+        voids.dim(),
+        regions.dim(),
+    ] {
         assert_eq!(shape, (128, 128));
     }
     assert!(density.iter().all(|&d| (0.0..=1.0).contains(&d)));
-    assert!(voids.iter().zip(sdf.iter()).all(|(&v, &d)| if d < 0.0 { v == 0.0 } else { v == d }));
+    assert!(
+        voids
+            .iter()
+            .zip(sdf.iter())
+            .all(|(&v, &d)| if d < 0.0 { v == 0.0 } else { v == d })
+    );
 
     let meta = json(&out.join("fields.json"));
     assert_eq!(meta["width"], 128);
     assert_eq!(meta["height"], 128);
     let t = &meta["transform"];
-    let (x0, y0, e) = (t["x0"].as_f64().unwrap(), t["y0"].as_f64().unwrap(), t["em_per_px"].as_f64().unwrap());
+    let (x0, y0, e) = (
+        t["x0"].as_f64().unwrap(),
+        t["y0"].as_f64().unwrap(),
+        t["em_per_px"].as_f64().unwrap(),
+    );
     // Every pixel's distance matches the circle at the position the transform gives it.
     for ((row, col), &d) in sdf.indexed_iter() {
         let x = x0 + (col as f64 + 0.5) * e;
         let y = y0 - (row as f64 + 0.5) * e;
         let exact = ((x - cx).powi(2) + (y - cy).powi(2)).sqrt() - r;
-        assert!((d as f64 - exact).abs() < 1e-5, "pixel ({row}, {col}): {d} vs {exact}");
+        assert!(
+            (d as f64 - exact).abs() < 1e-5,
+            "pixel ({row}, {col}): {d} vs {exact}"
+        );
     }
     assert_eq!(meta["descriptor"]["holes"], 0);
     assert_eq!(meta["source"]["kind"], "path_data");
     let listed = meta["regions"].as_array().expect("regions list");
     assert_eq!(listed[0]["kind"], "exterior");
     let max_id = regions.iter().copied().max().unwrap_or(0) as usize;
-    assert_eq!(max_id + 1, listed.len(), "every region id in regions.npy is listed");
+    assert_eq!(
+        max_id + 1,
+        listed.len(),
+        "every region id in regions.npy is listed"
+    );
 }
 
 #[test]
 fn fields_of_a_font_character_records_font_and_code_point() {
     let dir = tempfile::tempdir().expect("tempdir");
     let out = dir.path().join("fire");
-    run(&["fields", "--char", "🜂", "--size", "96", "--out", out.to_str().expect("utf-8")]);
+    run(&[
+        "fields",
+        "--char",
+        "🜂",
+        "--size",
+        "96",
+        "--out",
+        out.to_str().expect("utf-8"),
+    ]);
     let meta = json(&out.join("fields.json"));
     assert_eq!(meta["source"]["kind"], "font");
     assert_eq!(meta["source"]["code_point"], "U+1F702");
@@ -73,7 +114,15 @@ fn fields_of_a_font_character_records_font_and_code_point() {
 fn batch_writes_one_folder_per_glyph_and_an_index() {
     let dir = tempfile::tempdir().expect("tempdir");
     let out = dir.path().join("batch");
-    let stdout = run(&["fields", "--chars", "🜀🜁🜂", "--size", "64", "--out", out.to_str().expect("utf-8")]);
+    let stdout = run(&[
+        "fields",
+        "--chars",
+        "🜀🜁🜂",
+        "--size",
+        "64",
+        "--out",
+        out.to_str().expect("utf-8"),
+    ]);
     assert!(stdout.contains("3 of 3 glyphs"), "{stdout}");
     for cp in ["U+1F700", "U+1F701", "U+1F702"] {
         assert!(out.join(cp).join("sdf.npy").exists(), "{cp}");
@@ -84,11 +133,22 @@ fn batch_writes_one_folder_per_glyph_and_an_index() {
 
     // A range with an uncovered code point records the error and goes on.
     let out = dir.path().join("range");
-    run(&["fields", "--range", "U+1F773..U+1F775", "--size", "64", "--out", out.to_str().expect("utf-8")]);
+    run(&[
+        "fields",
+        "--range",
+        "U+1F773..U+1F775",
+        "--size",
+        "64",
+        "--out",
+        out.to_str().expect("utf-8"),
+    ]);
     let index = json(&out.join("index.json"));
     let entries = index["entries"].as_array().expect("entries");
     assert_eq!(entries.len(), 3);
-    assert!(entries.iter().any(|e| e["error"].is_string()), "U+1F775 is not covered: {index}");
+    assert!(
+        entries.iter().any(|e| e["error"].is_string()),
+        "U+1F775 is not covered: {index}"
+    );
     assert!(entries.iter().any(|e| e["folder"].is_string()));
 }
 
@@ -107,7 +167,15 @@ fn svg_files_keep_transforms_and_fill_rules() {
     )
     .expect("write");
     let out = dir.path().join("ring");
-    run(&["fields", "--svg", svg.to_str().expect("utf-8"), "--size", "96", "--out", out.to_str().expect("utf-8")]);
+    run(&[
+        "fields",
+        "--svg",
+        svg.to_str().expect("utf-8"),
+        "--size",
+        "96",
+        "--out",
+        out.to_str().expect("utf-8"),
+    ]);
     let meta = json(&out.join("fields.json"));
     assert_eq!(meta["descriptor"]["holes"], 1);
     // One em is the document height: the outer square is 0.8 em wide, the hole 0.32 em.
@@ -117,7 +185,9 @@ fn svg_files_keep_transforms_and_fill_rules() {
 }
 
 fn png_pixels(path: &Path) -> (u32, u32, Vec<u8>) {
-    let decoder = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(path).expect("png exists")));
+    let decoder = png::Decoder::new(std::io::BufReader::new(
+        std::fs::File::open(path).expect("png exists"),
+    ));
     let mut reader = decoder.read_info().expect("png header");
     let mut buf = vec![0; reader.output_buffer_size().expect("size")];
     let info = reader.next_frame(&mut buf).expect("png frame");
@@ -131,13 +201,30 @@ fn render_writes_a_lit_hologram_png_and_layers_differ() {
     let mut images = Vec::new();
     for layer in ["hologram", "distance", "regions"] {
         let png = dir.path().join(format!("{layer}.png"));
-        run(&["render", "--char", "⟁", "--size", "128", "--layer", layer, "-o", png.to_str().expect("utf-8")]);
+        run(&[
+            "render",
+            "--char",
+            "⟁",
+            "--size",
+            "128",
+            "--layer",
+            layer,
+            "-o",
+            png.to_str().expect("utf-8"),
+        ]);
         let (w, h, rgba) = png_pixels(&png);
         assert_eq!((w, h), (128, 128));
-        let luma: Vec<f64> = rgba.chunks(4).map(|p| (p[0] as f64 + p[1] as f64 + p[2] as f64) / 3.0).collect();
+        let luma: Vec<f64> = rgba
+            .chunks(4)
+            .map(|p| (p[0] as f64 + p[1] as f64 + p[2] as f64) / 3.0)
+            .collect();
         let mean = luma.iter().sum::<f64>() / luma.len() as f64;
         let var = luma.iter().map(|l| (l - mean).powi(2)).sum::<f64>() / luma.len() as f64;
-        assert!(var.sqrt() > 20.0, "{layer}: image is nearly flat (σ = {})", var.sqrt());
+        assert!(
+            var.sqrt() > 20.0,
+            "{layer}: image is nearly flat (σ = {})",
+            var.sqrt()
+        );
         images.push(rgba);
     }
     assert_ne!(images[0], images[1]);
@@ -145,6 +232,11 @@ fn render_writes_a_lit_hologram_png_and_layers_differ() {
     // The hologram's ink (centre of the outer triangle's left side) is brighter than the
     // empty corner.
     let (_, _, rgba) = png_pixels(&dir.path().join("hologram.png"));
-    let px = |x: usize, y: usize| rgba[(y * 128 + x) * 4..][..3].iter().map(|&v| v as u32).sum::<u32>();
+    let px = |x: usize, y: usize| {
+        rgba[(y * 128 + x) * 4..][..3]
+            .iter()
+            .map(|&v| v as u32)
+            .sum::<u32>()
+    };
     assert!(px(1, 1) < 200, "corner should be dark: {}", px(1, 1));
 }

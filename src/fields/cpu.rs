@@ -10,12 +10,6 @@ use super::{Prepared, RawFields};
 
 const NO_LINE: u32 = u32::MAX;
 
-/// The nearest segment found so far (the shader's `best_d2` and `best_line`).
-struct Nearest {
-    d2: f32,
-    line: u32,
-}
-
 /// Runs every pass, in the order the GPU runs them.
 pub fn compute(prep: &Prepared) -> RawFields {
     let (sdf, nearest) = distance(prep);
@@ -87,48 +81,21 @@ fn crossing(line: [f32; 4], p: [f32; 2]) -> i32 {
 pub fn distance(prep: &Prepared) -> (Array2<f32>, Array2<u32>) {
     let params = &prep.params;
     let n = params.size as usize;
-    let g = params.grid as i32;
+    let tile = super::prepare::TILE as usize;
     let mut out: Array2<(f32, u32)> = Array2::from_elem((n, n), (0.0, NO_LINE));
     for_each_row(&mut out, |row, mut values| {
         for col in 0..n {
             let p = pixel_em(params, row, col);
-            let mut best = Nearest {
-                d2: 3.0e38,
-                line: NO_LINE,
-            };
-            let visit_cell = |cx: i32, cy: i32, best: &mut Nearest| {
-                if cx < 0 || cy < 0 || cx >= g || cy >= g {
-                    return;
-                }
-                let k = (cy * g + cx) as usize;
-                for &li in
-                    &prep.cell_items[prep.cell_start[k] as usize..prep.cell_start[k + 1] as usize]
-                {
-                    let d2 = segment_distance2(p, prep.lines[li as usize]);
-                    if d2 < best.d2 || (d2 == best.d2 && li < best.line) {
-                        best.d2 = d2;
-                        best.line = li;
-                    }
-                }
-            };
-            let cx = (((p[0] - params.x0) / params.cell_em).floor() as i32).clamp(0, g - 1);
-            let cy = (((params.y0 - p[1]) / params.cell_em).floor() as i32).clamp(0, g - 1);
-            for r in 0..g {
-                if r == 0 {
-                    visit_cell(cx, cy, &mut best);
-                } else {
-                    for dx in -r..=r {
-                        visit_cell(cx + dx, cy - r, &mut best);
-                        visit_cell(cx + dx, cy + r, &mut best);
-                    }
-                    for dy in (1 - r)..=(r - 1) {
-                        visit_cell(cx - r, cy + dy, &mut best);
-                        visit_cell(cx + r, cy + dy, &mut best);
-                    }
-                }
-                let reach = r as f32 * params.cell_em;
-                if best.line != NO_LINE && best.d2 <= reach * reach {
-                    break;
+            let mut best_d2 = 3.0e38f32;
+            let mut best_line = NO_LINE;
+            let t = (row / tile) * params.tiles as usize + col / tile;
+            for &li in
+                &prep.tile_items[prep.tile_start[t] as usize..prep.tile_start[t + 1] as usize]
+            {
+                let d2 = segment_distance2(p, prep.lines[li as usize]);
+                if d2 < best_d2 || (d2 == best_d2 && li < best_line) {
+                    best_d2 = d2;
+                    best_line = li;
                 }
             }
 
@@ -138,8 +105,8 @@ pub fn distance(prep: &Prepared) -> (Array2<f32>, Array2<u32>) {
             for &li in items {
                 winding += crossing(prep.lines[li as usize], p);
             }
-            let d = best.d2.sqrt();
-            values[col] = (if winding != 0 { -d } else { d }, best.line);
+            let d = best_d2.sqrt();
+            values[col] = (if winding != 0 { -d } else { d }, best_line);
         }
     });
     (out.mapv(|v| v.0), out.mapv(|v| v.1))
@@ -181,45 +148,86 @@ fn coverage(params: &FieldParams, d: f32) -> f32 {
     (0.5 - d / params.em_per_px).clamp(0.0, 1.0)
 }
 
-fn weight(params: &FieldParams, k: i32) -> f32 {
-    let x = k as f32 / params.sigma_px;
-    (-0.5 * x * x).exp()
+/// Gaussian weights for offsets `-r..=r` (σ = `sigma_px`), normalised to sum to one; the
+/// buffer `weights` of `shaders/density.wgsl`.
+pub fn density_weights(params: &FieldParams) -> Vec<f32> {
+    let r = params.kernel_radius as i32;
+    let w: Vec<f64> = (-r..=r)
+        .map(|k| {
+            let x = k as f64 / params.sigma_px as f64;
+            (-0.5 * x * x).exp()
+        })
+        .collect();
+    let total: f64 = w.iter().sum();
+    w.iter().map(|v| (v / total) as f32).collect()
 }
 
-/// Twin of `shaders/density.wgsl`: `blur_rows` then `blur_columns`.
+/// Twin of `shaders/density.wgsl`: `downsample`, `blur_rows`, `blur_columns`, `upsample`.
 pub fn density(params: &FieldParams, sdf: &Array2<f32>) -> Array2<f32> {
-    let n = params.size as i32;
+    let n = params.size as usize;
+    let m = params.density_size as usize;
+    let s = params.density_step as usize;
     let r = params.kernel_radius as i32;
-    let mut rows_blurred = Array2::zeros(sdf.raw_dim());
-    for_each_row(&mut rows_blurred, |row, mut values| {
-        for col in 0..n {
+    let weights = density_weights(params);
+    // downsample
+    let mut coarse = Array2::<f32>::zeros((m, m));
+    for_each_row(&mut coarse, |row, mut values| {
+        let r0 = row * s;
+        for (col, value) in values.iter_mut().enumerate() {
+            let c0 = col * s;
             let mut sum = 0.0f32;
-            let mut total = 0.0f32;
-            for k in -r..=r {
-                let w = weight(params, k);
-                total += w;
-                let c = col + k;
-                if c >= 0 && c < n {
-                    sum += w * coverage(params, sdf[[row, c as usize]]);
+            let mut count = 0u32;
+            for rr in r0..(r0 + s).min(n) {
+                for cc in c0..(c0 + s).min(n) {
+                    sum += coverage(params, sdf[[rr, cc]]);
+                    count += 1;
                 }
             }
-            values[col as usize] = sum / total;
+            *value = sum / count as f32;
         }
     });
-    let mut out = Array2::zeros(sdf.raw_dim());
-    for_each_row(&mut out, |row, mut values| {
-        for col in 0..n as usize {
+    // blur_rows
+    let mi = m as i32;
+    let mut rows_blurred = Array2::<f32>::zeros((m, m));
+    for_each_row(&mut rows_blurred, |row, mut values| {
+        for c in 0..mi {
             let mut sum = 0.0f32;
-            let mut total = 0.0f32;
-            for k in -r..=r {
-                let w = weight(params, k);
-                total += w;
-                let rr = row as i32 + k;
-                if rr >= 0 && rr < n {
-                    sum += w * rows_blurred[[rr as usize, col]];
-                }
+            for k in (-r).max(-c)..=r.min(mi - 1 - c) {
+                sum += weights[(k + r) as usize] * coarse[[row, (c + k) as usize]];
             }
-            values[col] = (sum / total).clamp(0.0, 1.0);
+            values[c as usize] = sum;
+        }
+    });
+    // blur_columns
+    let mut blurred = Array2::<f32>::zeros((m, m));
+    for_each_row(&mut blurred, |row, mut values| {
+        let row = row as i32;
+        for c in 0..m {
+            let mut sum = 0.0f32;
+            for k in (-r).max(-row)..=r.min(mi - 1 - row) {
+                sum += weights[(k + r) as usize] * rows_blurred[[(row + k) as usize, c]];
+            }
+            values[c] = sum;
+        }
+    });
+    // upsample
+    let mut out = Array2::zeros((n, n));
+    let step = params.density_step as f32;
+    let last = (m - 1) as f32;
+    for_each_row(&mut out, |row, mut values| {
+        let fy = ((row as f32 + 0.5) / step - 0.5).clamp(0.0, last);
+        let y0 = fy.floor() as usize;
+        let y1 = (y0 + 1).min(m - 1);
+        let ty = fy - y0 as f32;
+        for col in 0..n {
+            let fx = ((col as f32 + 0.5) / step - 0.5).clamp(0.0, last);
+            let x0 = fx.floor() as usize;
+            let x1 = (x0 + 1).min(m - 1);
+            let tx = fx - x0 as f32;
+            let mix = |a: f32, b: f32, t: f32| a * (1.0 - t) + b * t;
+            let top = mix(blurred[[y0, x0]], blurred[[y0, x1]], tx);
+            let bottom = mix(blurred[[y1, x0]], blurred[[y1, x1]], tx);
+            values[col] = mix(top, bottom, ty).clamp(0.0, 1.0);
         }
     });
     out

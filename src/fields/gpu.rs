@@ -19,13 +19,26 @@ pub struct GpuFieldEngine {
     ctx: GpuContext,
     distance: wgpu::ComputePipeline,
     curvature: wgpu::ComputePipeline,
+    density_down: wgpu::ComputePipeline,
     blur_rows: wgpu::ComputePipeline,
     blur_columns: wgpu::ComputePipeline,
+    density_up: wgpu::ComputePipeline,
     cc_init: wgpu::ComputePipeline,
     cc_merge: wgpu::ComputePipeline,
     cc_compress: wgpu::ComputePipeline,
     regions: wgpu::ComputePipeline,
     pack: wgpu::ComputePipeline,
+}
+
+/// Which passes to run.
+#[derive(Clone, Copy, Debug)]
+pub enum Passes<'a> {
+    /// Every field.
+    All,
+    /// Only the signed distance (and nearest segment): for benchmarks.
+    DistanceOnly,
+    /// Every field, one pass at a time, recording each pass's wall time in milliseconds.
+    Timed(&'a std::sync::Mutex<Vec<(&'static str, f64)>>),
 }
 
 /// One glyph's fields on the GPU.
@@ -78,7 +91,9 @@ impl GpuFieldEngine {
         let engine = Self {
             distance: pipeline("fields.distance", &distance, "main"),
             curvature: pipeline("fields.curvature", &curvature, "main"),
+            density_down: pipeline("fields.density.downsample", &density, "downsample"),
             blur_rows: pipeline("fields.density.rows", &density, "blur_rows"),
+            density_up: pipeline("fields.density.upsample", &density, "upsample"),
             blur_columns: pipeline("fields.density.columns", &density, "blur_columns"),
             cc_init: pipeline("fields.voids.init", &voids, "init"),
             cc_merge: pipeline("fields.voids.merge", &voids, "merge"),
@@ -96,7 +111,16 @@ impl GpuFieldEngine {
     }
 
     /// Runs every pass for `prep`; the results stay on the GPU.
-    pub fn dispatch<'a>(&'a self, prep: &Prepared) -> Result<GpuFields, GpuError> {
+    pub fn dispatch(&self, prep: &Prepared) -> Result<GpuFields, GpuError> {
+        self.dispatch_passes(prep, Passes::All)
+    }
+
+    /// Runs `passes` for `prep`; the results stay on the GPU.
+    pub fn dispatch_passes<'a>(
+        &'a self,
+        prep: &Prepared,
+        passes_wanted: Passes<'_>,
+    ) -> Result<GpuFields, GpuError> {
         let device = &self.ctx.device;
         let n = prep.grid.size;
         let pixels = (n as u64) * (n as u64);
@@ -119,14 +143,14 @@ impl GpuFieldEngine {
             bytemuck::cast_slice(&nonempty(&prep.part_of)),
             storage,
         );
-        let cell_start = init(
-            "fields.cell_start",
-            bytemuck::cast_slice(&prep.cell_start),
+        let tile_start = init(
+            "fields.tile_start",
+            bytemuck::cast_slice(&prep.tile_start),
             storage,
         );
-        let cell_items = init(
-            "fields.cell_items",
-            bytemuck::cast_slice(&prep.cell_items),
+        let tile_items = init(
+            "fields.tile_items",
+            bytemuck::cast_slice(&prep.tile_items),
             storage,
         );
         let row_start = init(
@@ -177,7 +201,22 @@ impl GpuFieldEngine {
             field_texture: texture("fields.texture", FIELD_TEXTURE_FORMAT),
             region_texture: texture("fields.region_texture", REGION_TEXTURE_FORMAT),
         };
-        let density_rows = field("fields.density.rows");
+        let coarse = |label: &str| {
+            let m = prep.params.density_size as u64;
+            device.create_buffer(&wgpu::BufferDescriptor {
+                label: Some(label),
+                size: m * m * 4,
+                usage: storage,
+                mapped_at_creation: false,
+            })
+        };
+        let density_a = coarse("fields.density.coarse_a");
+        let density_b = coarse("fields.density.coarse_b");
+        let weights = init(
+            "fields.density.weights",
+            bytemuck::cast_slice(&super::cpu::density_weights(&prep.params)),
+            storage,
+        );
         let field_view = out.field_texture.create_view(&Default::default());
         let region_view = out.region_texture.create_view(&Default::default());
 
@@ -205,7 +244,19 @@ impl GpuFieldEngine {
         let pass = |label: &'static str,
                     pipeline: &'a wgpu::ComputePipeline,
                     resources: &[Option<wgpu::BindingResource>]| {
-            (label, pipeline, bind(pipeline, label, resources))
+            // Passes on the density grid cover fewer pixels.
+            let extent =
+                if label.starts_with("fields.density.") && label != "fields.density.upsample" {
+                    prep.params.density_size
+                } else {
+                    n
+                };
+            (
+                label,
+                pipeline,
+                bind(pipeline, label, resources),
+                extent.div_ceil(WORKGROUP),
+            )
         };
         let passes = [
             pass(
@@ -213,8 +264,8 @@ impl GpuFieldEngine {
                 &self.distance,
                 &[
                     b(&lines),
-                    b(&cell_start),
-                    b(&cell_items),
+                    b(&tile_start),
+                    b(&tile_items),
                     b(&row_start),
                     b(&row_items),
                     b(&out.sdf),
@@ -227,14 +278,24 @@ impl GpuFieldEngine {
                 &[b(&out.sdf), b(&out.curvature)],
             ),
             pass(
+                "fields.density.downsample",
+                &self.density_down,
+                &[b(&out.sdf), b(&density_a)],
+            ),
+            pass(
                 "fields.density.rows",
                 &self.blur_rows,
-                &[b(&out.sdf), b(&density_rows)],
+                &[b(&density_a), b(&density_b), b(&weights)],
             ),
             pass(
                 "fields.density.columns",
                 &self.blur_columns,
-                &[b(&density_rows), b(&out.density)],
+                &[b(&density_b), b(&density_a), b(&weights)],
+            ),
+            pass(
+                "fields.density.upsample",
+                &self.density_up,
+                &[b(&density_a), b(&out.density)],
             ),
             pass(
                 "fields.voids.init",
@@ -279,8 +340,50 @@ impl GpuFieldEngine {
         let mut encoder = device.create_command_encoder(&wgpu::CommandEncoderDescriptor {
             label: Some("fields"),
         });
-        let groups = n.div_ceil(WORKGROUP);
-        for (label, pipeline, group) in &passes {
+        let count = match passes_wanted {
+            Passes::All => passes.len(),
+            Passes::DistanceOnly => 1,
+            Passes::Timed(_) => passes.len(),
+        };
+        if let Passes::Timed(timings) = passes_wanted {
+            // Each pass on its own submission, waited for: slower overall, but says where
+            // the time goes.
+            let mut list = timings.lock().map_err(|_| GpuError::Validation {
+                what: "pass timings".into(),
+                reason: "lock poisoned".into(),
+            })?;
+            let wait = |what: &str| {
+                device
+                    .poll(wgpu::PollType::wait_indefinitely())
+                    .map(|_| ())
+                    .map_err(|e| GpuError::Validation {
+                        what: what.to_string(),
+                        reason: e.to_string(),
+                    })
+            };
+            self.ctx.queue.submit([encoder.finish()]);
+            wait("uploading the glyph")?;
+            for (label, pipeline, group, groups) in &passes {
+                let start = std::time::Instant::now();
+                let mut encoder = device
+                    .create_command_encoder(&wgpu::CommandEncoderDescriptor { label: Some(label) });
+                {
+                    let mut pass = encoder.begin_compute_pass(&wgpu::ComputePassDescriptor {
+                        label: Some(label),
+                        timestamp_writes: None,
+                    });
+                    pass.set_pipeline(pipeline);
+                    pass.set_bind_group(0, group, &[]);
+                    pass.dispatch_workgroups(*groups, *groups, 1);
+                }
+                self.ctx.queue.submit([encoder.finish()]);
+                wait(label)?;
+                list.push((label, start.elapsed().as_secs_f64() * 1e3));
+            }
+            self.ctx.check("the field passes")?;
+            return Ok(out);
+        }
+        for (label, pipeline, group, groups) in &passes[..count] {
             // One compute pass per field pass: wgpu orders storage writes between passes.
             let mut pass = encoder.begin_compute_pass(&wgpu::ComputePassDescriptor {
                 label: Some(label),
@@ -288,7 +391,7 @@ impl GpuFieldEngine {
             });
             pass.set_pipeline(pipeline);
             pass.set_bind_group(0, group, &[]);
-            pass.dispatch_workgroups(groups, groups, 1);
+            pass.dispatch_workgroups(*groups, *groups, 1);
         }
         self.ctx.queue.submit([encoder.finish()]);
         self.ctx.check("the field passes")?;
@@ -328,6 +431,29 @@ impl GpuFieldEngine {
             labels: u32s(&data[5]),
             region_keys: u32s(&data[6]),
         })
+    }
+
+    /// Runs every pass on its own and returns each pass's wall time in milliseconds.
+    pub fn pass_timings(&self, prep: &Prepared) -> Result<Vec<(&'static str, f64)>, GpuError> {
+        let timings = std::sync::Mutex::new(Vec::new());
+        self.dispatch_passes(prep, Passes::Timed(&timings))?;
+        timings.into_inner().map_err(|_| GpuError::Validation {
+            what: "pass timings".into(),
+            reason: "lock poisoned".into(),
+        })
+    }
+
+    /// Runs only the distance pass and reads the signed distance back.
+    pub fn distance(&self, prep: &Prepared) -> Result<Array2<f32>, GpuError> {
+        let fields = self.dispatch_passes(prep, Passes::DistanceOnly)?;
+        let n = fields.size as usize;
+        let data = self
+            .ctx
+            .read_buffers("the distance field", &[(&fields.sdf, (n * n * 4) as u64)])?;
+        Ok(
+            Array2::from_shape_vec((n, n), bytemuck::pod_collect_to_vec::<u8, f32>(&data[0]))
+                .expect("n × n"),
+        )
     }
 
     /// Runs every pass and reads the results back.

@@ -20,7 +20,7 @@ use ndarray::Array2;
 
 pub use boundary::{Boundary, OutlineSample};
 pub use descriptor::Descriptor;
-pub use gpu::{GpuFieldEngine, GpuFields};
+pub use gpu::{GpuFieldEngine, GpuFields, Passes};
 pub use prepare::{FieldParams, Prepared};
 pub use regions::{Region, RegionKind};
 

@@ -1,6 +1,14 @@
 //! Everything the field passes read, built once per glyph on the CPU: the grid, the visible
 //! boundary, and the two lookup structures that keep the passes from looping over every
-//! segment for every pixel (segments per grid cell, segments per pixel row).
+//! segment for every pixel: the candidate segments of each 8×8 pixel tile (for the
+//! distance) and the segments crossing each pixel row (for the sign).
+//!
+//! A tile's candidates are every segment that can be nearest to some pixel of the tile: with
+//! `c` the tile's centre, `h` its half diagonal and `D` the distance from `c` to the nearest
+//! segment, every pixel has a segment within `D + h`, and a segment farther than `D + 2h`
+//! from `c` is farther than that from every pixel. So the list is exact, and all pixels of a
+//! tile loop over the same list — which is what keeps GPU lanes (and lavapipe's SIMD) in
+//! step. The lists are found through a coarse grid of cells, ring by ring.
 
 use bytemuck::{Pod, Zeroable};
 
@@ -14,6 +22,9 @@ use crate::glyph::{Outline, flatten};
 pub const MIN_TOLERANCE: f64 = 1e-9;
 pub const MAX_TOLERANCE: f64 = 0.1;
 
+/// The density blur's σ spans at least this many pixels of its (coarser) grid.
+pub const DENSITY_SIGMA_MIN_PX: f64 = 2.0;
+
 /// Uniforms shared by every field pass.
 /// Keep in sync with `struct FieldParams` in `shaders/common.wgsl`.
 #[repr(C)]
@@ -21,8 +32,8 @@ pub const MAX_TOLERANCE: f64 = 0.1;
 pub struct FieldParams {
     /// Pixels per side.
     pub size: u32,
-    /// Lookup cells per side.
-    pub grid: u32,
+    /// Distance tiles per side (`ceil(size / TILE)`).
+    pub tiles: u32,
     /// Number of boundary segments.
     pub line_count: u32,
     /// Half width of the density kernel, pixels.
@@ -32,13 +43,15 @@ pub struct FieldParams {
     /// Em y of the grid's top edge.
     pub y0: f32,
     pub em_per_px: f32,
-    /// Side of one lookup cell, em.
-    pub cell_em: f32,
-    /// Density blur standard deviation, pixels.
+    /// Density blur standard deviation, in density-grid pixels.
     pub sigma_px: f32,
     /// Largest curvature magnitude kept, 1/em (one over a pixel).
     pub curvature_limit: f32,
-    pub _pad: [f32; 2],
+    /// Field pixels per density-grid pixel (see `density.wgsl`).
+    pub density_step: u32,
+    /// Density-grid pixels per side: `ceil(size / density_step)`.
+    pub density_size: u32,
+    pub _pad: f32,
 }
 const _: () = assert!(std::mem::size_of::<FieldParams>() == 48);
 
@@ -55,10 +68,10 @@ pub struct Prepared {
     /// Boundary segments as `(a.x, a.y, b.x, b.y)` in em.
     pub lines: Vec<[f32; 4]>,
     pub part_of: Vec<u32>,
-    /// Segments touching each lookup cell (row-major, `grid × grid`): a compressed list,
-    /// cell `k` owns `cell_items[cell_start[k]..cell_start[k + 1]]`.
-    pub cell_start: Vec<u32>,
-    pub cell_items: Vec<u32>,
+    /// Candidate segments of each distance tile (row-major, `tiles × tiles`), compressed:
+    /// tile `k` owns `tile_items[tile_start[k]..tile_start[k + 1]]`.
+    pub tile_start: Vec<u32>,
+    pub tile_items: Vec<u32>,
     /// Segments that may cross the centre line of each pixel row, compressed likewise.
     pub row_start: Vec<u32>,
     pub row_items: Vec<u32>,
@@ -112,25 +125,41 @@ impl Prepared {
             .iter()
             .map(|l| [l.a.x as f32, l.a.y as f32, l.b.x as f32, l.b.y as f32])
             .collect();
-        let cells = ((2.0 * (lines.len() as f64).sqrt()).round() as u32)
+        let cell_count = ((2.0 * (lines.len() as f64).sqrt()).round() as u32)
             .clamp(8, 256)
             .min(grid.size / 4);
-        let cell_em = grid.side_em() / cells as f64;
-        let (cell_start, cell_items) = bin_cells(&boundary, &grid, cells, cell_em);
+        let cells = Cells::new(&boundary, &grid, cell_count);
+        let tiles = grid.size.div_ceil(TILE);
+        let (tile_start, tile_items) = bin_tiles(&boundary, &grid, &cells, tiles);
         let (row_start, row_items) = bin_rows(&boundary, &grid);
-        let sigma_px = (options.density_sigma_em / grid.em_per_px).max(0.3);
+        // The blur runs on a grid coarse enough that σ spans 2 to 4 of its pixels (or on
+        // the field itself when σ is under 4 field pixels): a wide Gaussian on a fine grid
+        // costs many taps and adds nothing a bilinear upsample does not give back.
+        let sigma_field_px = (options.density_sigma_em / grid.em_per_px).max(0.3);
+        let density_step =
+            ((sigma_field_px / DENSITY_SIGMA_MIN_PX).floor() as u32).clamp(1, grid.size / 8);
+        let sigma_grid_px = sigma_field_px / density_step as f64;
+        // Averaging blocks down (a box, variance 1/12 grid px²) and reading back bilinearly
+        // (a tent, variance 1/6) blur too; the Gaussian takes the rest, so that the whole
+        // chain has the variance asked for.
+        let sigma_px = if density_step > 1 {
+            (sigma_grid_px.powi(2) - 0.25).sqrt()
+        } else {
+            sigma_grid_px
+        };
         let params = FieldParams {
             size: grid.size,
-            grid: cells,
+            tiles,
             line_count: lines.len() as u32,
             kernel_radius: ((3.0 * sigma_px).ceil() as u32).clamp(1, 512),
             x0: grid.x0 as f32,
             y0: grid.y0 as f32,
             em_per_px: grid.em_per_px as f32,
-            cell_em: cell_em as f32,
             sigma_px: sigma_px as f32,
             curvature_limit: (1.0 / grid.em_per_px) as f32,
-            _pad: [0.0; 2],
+            density_step,
+            density_size: grid.size.div_ceil(density_step),
+            _pad: 0.0,
         };
         let part_of = boundary.part_of.clone();
         Self {
@@ -141,8 +170,8 @@ impl Prepared {
             flattened_segments,
             lines,
             part_of,
-            cell_start,
-            cell_items,
+            tile_start,
+            tile_items,
             row_start,
             row_items,
         }
@@ -174,38 +203,133 @@ fn control_bounds(outline: &Outline) -> EmRect {
     r
 }
 
-/// Every cell a segment passes through gets the segment (conservatively: the segment comes
-/// within half a cell diagonal of the cell centre). The distance pass relies on this: after
-/// searching the cells within Chebyshev ring `r` of a pixel's cell, no unseen segment is
-/// nearer than `r` cells.
-fn bin_cells(
+/// Pixels per side of a distance tile. Keep in sync with `@workgroup_size` in
+/// `shaders/distance.wgsl`.
+pub const TILE: u32 = 8;
+
+/// A coarse grid over the field; each cell lists the segments that pass through it
+/// (conservatively: that come within half a cell diagonal of its centre).
+struct Cells {
+    count: usize,
+    cell_em: f64,
+    x0: f64,
+    y0: f64,
+    lists: Vec<Vec<u32>>,
+}
+
+impl Cells {
+    fn new(boundary: &Boundary, grid: &FieldGrid, count: u32) -> Self {
+        let g = count as usize;
+        let cell_em = grid.side_em() / g as f64;
+        let half_diag = cell_em * std::f64::consts::FRAC_1_SQRT_2 * (1.0 + 1e-6) + 1e-9;
+        let mut cells = Self {
+            count: g,
+            cell_em,
+            x0: grid.x0,
+            y0: grid.y0,
+            lists: vec![Vec::new(); g * g],
+        };
+        for (i, l) in boundary.lines.iter().enumerate() {
+            let (c0, r0) = cells.cell_of(EmPoint::new(
+                l.a.x.min(l.b.x) - cell_em,
+                l.a.y.max(l.b.y) + cell_em,
+            ));
+            let (c1, r1) = cells.cell_of(EmPoint::new(
+                l.a.x.max(l.b.x) + cell_em,
+                l.a.y.min(l.b.y) - cell_em,
+            ));
+            for r in r0..=r1 {
+                for c in c0..=c1 {
+                    if l.distance(cells.centre(r, c)) <= half_diag {
+                        cells.lists[r * g + c].push(i as u32);
+                    }
+                }
+            }
+        }
+        cells
+    }
+
+    /// (column, row) of the cell containing `p`, clamped to the grid.
+    fn cell_of(&self, p: EmPoint) -> (usize, usize) {
+        let last = self.count as f64 - 1.0;
+        let c = ((p.x - self.x0) / self.cell_em).floor().clamp(0.0, last) as usize;
+        let r = ((self.y0 - p.y) / self.cell_em).floor().clamp(0.0, last) as usize;
+        (c, r)
+    }
+
+    fn centre(&self, r: usize, c: usize) -> EmPoint {
+        EmPoint::new(
+            self.x0 + (c as f64 + 0.5) * self.cell_em,
+            self.y0 - (r as f64 + 0.5) * self.cell_em,
+        )
+    }
+
+    /// Distance from `p` to the nearest segment, searching rings of cells outward: after
+    /// ring `r`, every segment nearer than `r` cells has been seen.
+    fn nearest(&self, boundary: &Boundary, p: EmPoint) -> f64 {
+        let (cx, cy) = self.cell_of(p);
+        let g = self.count as i64;
+        let mut best = f64::INFINITY;
+        for r in 0..g {
+            for dy in -r..=r {
+                for dx in -r..=r {
+                    if dx.abs() != r && dy.abs() != r {
+                        continue;
+                    }
+                    let (x, y) = (cx as i64 + dx, cy as i64 + dy);
+                    if x < 0 || y < 0 || x >= g || y >= g {
+                        continue;
+                    }
+                    for &i in &self.lists[(y * g + x) as usize] {
+                        best = best.min(boundary.lines[i as usize].distance(p));
+                    }
+                }
+            }
+            if best <= r as f64 * self.cell_em {
+                break;
+            }
+        }
+        best
+    }
+}
+
+/// Each tile's candidate segments (see the module docs).
+fn bin_tiles(
     boundary: &Boundary,
     grid: &FieldGrid,
-    cells: u32,
-    cell_em: f64,
+    cells: &Cells,
+    tiles: u32,
 ) -> (Vec<u32>, Vec<u32>) {
-    let g = cells as usize;
-    let half_diag = cell_em * std::f64::consts::FRAC_1_SQRT_2 * (1.0 + 1e-6) + 1e-9;
-    let cell_of = |v: f64| (v / cell_em).floor().clamp(0.0, g as f64 - 1.0) as usize;
-    let mut per_cell: Vec<Vec<u32>> = vec![Vec::new(); g * g];
-    for (i, l) in boundary.lines.iter().enumerate() {
-        let c0 = cell_of(l.a.x.min(l.b.x) - grid.x0 - cell_em);
-        let c1 = cell_of(l.a.x.max(l.b.x) - grid.x0 + cell_em);
-        let r0 = cell_of(grid.y0 - l.a.y.max(l.b.y) - cell_em);
-        let r1 = cell_of(grid.y0 - l.a.y.min(l.b.y) + cell_em);
+    let t = tiles as usize;
+    let tile_em = TILE as f64 * grid.em_per_px;
+    let h = tile_em * std::f64::consts::FRAC_1_SQRT_2;
+    // Slack for f32 rounding in the passes.
+    let slack = grid.side_em() * 1e-5;
+    let mut seen = vec![u32::MAX; boundary.lines.len()];
+    let mut per_tile: Vec<Vec<u32>> = vec![Vec::new(); t * t];
+    for (k, list) in per_tile.iter_mut().enumerate() {
+        let (tr, tc) = (k / t, k % t);
+        let centre = EmPoint::new(
+            grid.x0 + (tc as f64 + 0.5) * tile_em,
+            grid.y0 - (tr as f64 + 0.5) * tile_em,
+        );
+        let reach = cells.nearest(boundary, centre) + 2.0 * h + slack;
+        let (c0, r0) = cells.cell_of(EmPoint::new(centre.x - reach, centre.y + reach));
+        let (c1, r1) = cells.cell_of(EmPoint::new(centre.x + reach, centre.y - reach));
         for r in r0..=r1 {
             for c in c0..=c1 {
-                let centre = EmPoint::new(
-                    grid.x0 + (c as f64 + 0.5) * cell_em,
-                    grid.y0 - (r as f64 + 0.5) * cell_em,
-                );
-                if l.distance(centre) <= half_diag {
-                    per_cell[r * g + c].push(i as u32);
+                for &i in &cells.lists[r * cells.count + c] {
+                    if seen[i as usize] != k as u32
+                        && boundary.lines[i as usize].distance(centre) <= reach
+                    {
+                        seen[i as usize] = k as u32;
+                        list.push(i);
+                    }
                 }
             }
         }
     }
-    compress(per_cell)
+    compress(per_tile)
 }
 
 /// Segments whose y range comes within a pixel of each row's centre line; the passes apply
