@@ -8,7 +8,7 @@ use anyhow::{Context, Result, bail};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use serde::Serialize;
 
-use crate::fields::{Backend, FieldEngine, FieldOptions};
+use crate::fields::{BackendChoice, FieldEngine, FieldOptions};
 use crate::glyph::{self, FillRule, FontSet, Outline};
 use crate::hologram::{self, Frame, HologramRenderer, Layer, Style};
 use crate::output;
@@ -67,6 +67,8 @@ pub enum FillRuleArg {
 
 #[derive(Copy, Clone, Debug, ValueEnum, PartialEq, Eq)]
 pub enum BackendArg {
+    /// A hardware GPU if there is one, else the CPU twins (faster than a software GPU).
+    Auto,
     Gpu,
     Cpu,
 }
@@ -77,7 +79,7 @@ pub struct FieldArgs {
     #[arg(long, default_value_t = FieldOptions::DEFAULT.size)]
     pub size: u32,
     /// Where the fields are computed; without a usable GPU, gpu falls back to cpu with a notice.
-    #[arg(long, value_enum, default_value = "gpu")]
+    #[arg(long, value_enum, default_value = "auto")]
     pub backend: BackendArg,
     /// Flattening tolerance in em (default: 0.2 field pixels).
     #[arg(long)]
@@ -225,8 +227,9 @@ fn single_outline(source: &SourceArgs) -> Result<Outline> {
 
 fn engine(field: &FieldArgs) -> FieldEngine {
     let backend = match field.backend {
-        BackendArg::Gpu => Backend::Gpu,
-        BackendArg::Cpu => Backend::Cpu,
+        BackendArg::Auto => BackendChoice::Auto,
+        BackendArg::Gpu => BackendChoice::Gpu,
+        BackendArg::Cpu => BackendChoice::Cpu,
     };
     let engine = FieldEngine::new(backend);
     if let Some(notice) = &engine.notice {
@@ -408,7 +411,7 @@ fn render_command(args: &RenderArgs) -> Result<()> {
 
 fn demo_command(args: &DemoArgs) -> Result<()> {
     let options = FieldOptions::DEFAULT.with_size(args.size);
-    let engine = FieldEngine::new(Backend::Gpu);
+    let engine = FieldEngine::new(BackendChoice::Auto);
     if let Some(notice) = &engine.notice {
         eprintln!("notice: {notice}");
     }

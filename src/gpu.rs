@@ -87,6 +87,11 @@ impl GpuContext {
         format!("{} ({:?})", self.info.name, self.info.backend)
     }
 
+    /// Whether the adapter is a software rasterizer running on the CPU (lavapipe).
+    pub fn is_software(&self) -> bool {
+        self.info.device_type == wgpu::DeviceType::Cpu
+    }
+
     /// Returns the errors wgpu reported since the last call, as one error about `what`.
     pub fn check(&self, what: &str) -> Result<(), GpuError> {
         let mut list = self.errors.lock().map_err(|_| GpuError::Validation {

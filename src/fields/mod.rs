@@ -74,6 +74,15 @@ impl FieldOptions {
     }
 }
 
+impl From<Backend> for BackendChoice {
+    fn from(b: Backend) -> Self {
+        match b {
+            Backend::Gpu => BackendChoice::Gpu,
+            Backend::Cpu => BackendChoice::Cpu,
+        }
+    }
+}
+
 impl Default for FieldOptions {
     fn default() -> Self {
         Self::DEFAULT
@@ -176,55 +185,85 @@ pub fn finish(prep: &Prepared, raw: RawFields, backend: Backend, mut timings: Ti
     }
 }
 
-/// Computes fields on the GPU when one is available, else on the CPU twins; keeps the
-/// GPU pipelines between glyphs.
+/// Which backend to compute fields on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BackendChoice {
+    /// The GPU when it is a hardware GPU; the CPU twins when the only adapter is a software
+    /// rasterizer (lavapipe/llvmpipe runs on the same cores and is slower than the twins)
+    /// or when there is no adapter at all.
+    Auto,
+    /// The GPU, falling back to the CPU (with a notice) only when there is no adapter.
+    Gpu,
+    /// The CPU twins.
+    Cpu,
+}
+
+/// Computes fields on the chosen backend; keeps the GPU pipelines between glyphs. The GPU
+/// device, when there is one, stays available for rendering whatever computes the fields.
 pub struct FieldEngine {
     gpu: Option<GpuFieldEngine>,
-    /// Why the engine is on the CPU although the GPU was asked for.
+    backend: Backend,
+    /// Why fields are computed on the CPU although a GPU was asked for or is present.
     pub notice: Option<String>,
 }
 
 impl FieldEngine {
-    /// An engine on `backend`; a GPU request without a usable adapter falls back to the
-    /// CPU and says why in `notice`.
-    pub fn new(backend: Backend) -> Self {
-        match backend {
-            Backend::Cpu => Self {
+    /// An engine for `backend` (see [`BackendChoice`]); a CPU fallback says why in `notice`.
+    pub fn new(backend: impl Into<BackendChoice>) -> Self {
+        let choice = backend.into();
+        if choice == BackendChoice::Cpu {
+            return Self {
                 gpu: None,
+                backend: Backend::Cpu,
+                notice: None,
+            };
+        }
+        match GpuFieldEngine::new() {
+            Err(e) => Self {
+                gpu: None,
+                backend: Backend::Cpu,
+                notice: Some(format!(
+                    "no usable GPU ({e}); computing fields on the CPU instead"
+                )),
+            },
+            Ok(gpu) if choice == BackendChoice::Auto && gpu.context().is_software() => {
+                let notice = format!(
+                    "{} is a software rasterizer on the CPU; the CPU twins are faster here, so fields are computed on the CPU (--backend gpu forces the GPU)",
+                    gpu.context().adapter_name()
+                );
+                Self {
+                    gpu: Some(gpu),
+                    backend: Backend::Cpu,
+                    notice: Some(notice),
+                }
+            }
+            Ok(gpu) => Self {
+                gpu: Some(gpu),
+                backend: Backend::Gpu,
                 notice: None,
             },
-            Backend::Gpu => match GpuFieldEngine::new() {
-                Ok(gpu) => Self {
-                    gpu: Some(gpu),
-                    notice: None,
-                },
-                Err(e) => Self {
-                    gpu: None,
-                    notice: Some(format!(
-                        "no usable GPU ({e}); computing fields on the CPU instead"
-                    )),
-                },
-            },
         }
     }
 
+    /// Where fields are computed.
     pub fn backend(&self) -> Backend {
-        if self.gpu.is_some() {
-            Backend::Gpu
-        } else {
-            Backend::Cpu
-        }
+        self.backend
     }
 
+    /// The GPU device, if there is one (for rendering).
     pub fn gpu(&self) -> Option<&GpuFieldEngine> {
         self.gpu.as_ref()
     }
 
-    /// The adapter's name, or "CPU".
+    /// What computes the fields: the adapter's name, or "CPU".
     pub fn device_name(&self) -> String {
-        self.gpu
-            .as_ref()
-            .map_or_else(|| "CPU".to_string(), |g| g.context().adapter_name())
+        match (&self.gpu, self.backend) {
+            (Some(g), Backend::Gpu) => g.context().adapter_name(),
+            _ => format!(
+                "CPU ({} threads)",
+                std::thread::available_parallelism().map_or(1, |n| n.get())
+            ),
+        }
     }
 
     /// Prepares and computes all fields of `outline`.
@@ -238,9 +277,9 @@ impl FieldEngine {
     /// Computes all fields of a prepared glyph.
     pub fn compute_prepared(&self, prep: &Prepared, prepare_ms: f64) -> Result<Fields, FieldError> {
         let start = Instant::now();
-        let raw = match &self.gpu {
-            Some(gpu) => gpu.compute(prep)?,
-            None => cpu::compute(prep),
+        let raw = match (&self.gpu, self.backend) {
+            (Some(gpu), Backend::Gpu) => gpu.compute(prep)?,
+            _ => cpu::compute(prep),
         };
         let timings = Timings {
             prepare_ms,
