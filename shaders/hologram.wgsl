@@ -22,6 +22,9 @@ struct HologramUniforms {
 @group(0) @binding(2) var field_sampler: sampler;
 @group(0) @binding(3) var region_tex: texture_2d<u32>;
 
+// Spacing of the fringes on flat outline, em.
+const FRINGE_PERIOD_EM: f32 = 0.035;
+
 struct VertexOut {
     @builtin(position) position: vec4<f32>,
     @location(0) uv: vec2<f32>,
@@ -157,10 +160,12 @@ fn fs_main(in: VertexOut) -> @location(0) vec4<f32> {
     let diffuse = max(dot(normal, light), 0.0);
     let spec = pow(max(dot(reflect(-light, normal), view), 0.0), 24.0);
 
-    // Rhythm: fringes travel outward; tighter where the level sets curve more.
-    let rhythm = 1.0 + min(abs(k) * 0.08, 3.0);
-    let phase = d * 60.0 * rhythm - t * 1.5;
-    let fringe = pow(0.5 + 0.5 * cos(phase * 6.2831853), 6.0) * exp(-abs(d) * 9.0);
+    // Rhythm: fringes travel outward along the level sets, tighter where they curve more;
+    // they fade where they would be finer than the screen can show.
+    let rhythm = 1.0 + min(abs(k) * 0.02, 1.0) * exp(-abs(d) * 20.0);
+    let phase = d * rhythm / FRINGE_PERIOD_EM - t * 0.6;
+    let resolvable = clamp(1.0 - fwidth(phase) * 1.5, 0.0, 1.0);
+    let fringe = pow(0.5 + 0.5 * cos(phase * 6.2831853), 4.0) * exp(-abs(d) * 18.0) * resolvable;
 
     // Tension: density glows, pulsing slowly.
     let pulse = 0.85 + 0.15 * sin(t * 2.0);
