@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Renders the README's pictures with the project's own CLI. Run from the repository root.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+cargo build --release
+bin=target/release/hologlyph
+out=assets/readme
+$bin render --char ⟁ --size 320 --style hieroglyph --time 2 -o $out/hologram-ascent.png
+$bin render --char 🜂 --size 320 --style alchemical --time 2 -o $out/hologram-fire.png
+$bin render --char 🫁 --size 320 --style topological --time 2 -o $out/hologram-breath.png
+for layer in distance curvature density voids regions; do
+  $bin render --char ⟁ --size 200 --layer $layer -o $out/layer-$layer.png
+done
