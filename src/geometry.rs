@@ -11,12 +11,6 @@ impl EmPoint {
     pub const fn new(x: f64, y: f64) -> Self {
         Self { x, y }
     }
-    pub fn sub(self, o: Self) -> Self {
-        Self::new(self.x - o.x, self.y - o.y)
-    }
-    pub fn add(self, o: Self) -> Self {
-        Self::new(self.x + o.x, self.y + o.y)
-    }
     pub fn scale(self, s: f64) -> Self {
         Self::new(self.x * s, self.y * s)
     }
@@ -30,7 +24,21 @@ impl EmPoint {
         self.dot(self).sqrt()
     }
     pub fn lerp(self, o: Self, t: f64) -> Self {
-        self.add(o.sub(self).scale(t))
+        self + (o - self).scale(t)
+    }
+}
+
+impl std::ops::Add for EmPoint {
+    type Output = Self;
+    fn add(self, o: Self) -> Self {
+        Self::new(self.x + o.x, self.y + o.y)
+    }
+}
+
+impl std::ops::Sub for EmPoint {
+    type Output = Self;
+    fn sub(self, o: Self) -> Self {
+        Self::new(self.x - o.x, self.y - o.y)
     }
 }
 

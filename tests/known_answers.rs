@@ -1,5 +1,6 @@
 //! Shapes with known answers: circle, square, overlapping squares, letters with known holes.
 
+use std::ops::Sub;
 mod common;
 
 use hologlyph::fields::{Backend, FieldEngine, FieldOptions, Fields, Prepared, RegionKind, cpu};
@@ -55,7 +56,7 @@ fn circle_distance_is_exact_and_level_set_curvature_is_one_over_radius() {
             let got = fields.raw.sdf[[row, col]] as f64;
             worst = worst.max((got - exact).abs());
             let interior = (2..n - 2).contains(&row) && (2..n - 2).contains(&col);
-            if interior && rho >= 0.05 && rho < 0.55 {
+            if interior && (0.05..0.55).contains(&rho) {
                 rings[(rho / 0.05) as usize].push(fields.raw.curvature[[row, col]] as f64 * rho);
             }
         });

@@ -10,6 +10,7 @@
 //! The pieces are chained back into closed loops; the loops give the signed curvature along
 //! the outline (turning angle per vertex), the corners, and the outline *parts* (runs between
 //! corners) that divide the ink into regions.
+use std::ops::{Add, Sub};
 
 use std::collections::HashMap;
 

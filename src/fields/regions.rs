@@ -10,6 +10,7 @@
 //! - a counter: its point farthest from the ink;
 //! - an ink part: from the middle of the part (by length), inward along the normal, half
 //!   way to where the nearest outline stops being that point.
+use std::ops::{Add, Sub};
 
 use std::collections::BTreeMap;
 

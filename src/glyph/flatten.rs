@@ -2,6 +2,7 @@
 
 use lyon::path::PathEvent;
 use lyon::path::iterator::PathIterator;
+use std::ops::{Add, Sub};
 
 use super::{FillRule, GlyphError, Outline};
 use crate::geometry::{EmPoint, EmRect};
