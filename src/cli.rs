@@ -2,6 +2,8 @@
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
@@ -299,43 +301,50 @@ fn fields_command(args: &FieldsArgs) -> Result<()> {
 
     let fonts = fonts(&args.source)?;
     let start = Instant::now();
-    let mut entries = Vec::with_capacity(chars.len());
-    let mut written = 0;
-    for (i, &c) in chars.iter().enumerate() {
-        let code_point = format!("U+{:04X}", c as u32);
-        let result = fonts
-            .outline(c)
-            .map_err(anyhow::Error::from)
-            .and_then(|outline| {
-                let fields = engine.compute(&outline, &options)?;
-                let folder = args.out.join(&code_point);
-                output::write_fields(
-                    &folder,
-                    &fields,
-                    &outline.source,
-                    &device,
-                    options.density_sigma_em,
-                )?;
-                Ok(fields.descriptor.holes)
+    // One worker per core takes the next glyph: preparation, region building and writing
+    // overlap, while the field passes share the one engine (and its GPU queue).
+    let next = AtomicUsize::new(0);
+    let done = AtomicUsize::new(0);
+    let slots: Vec<Mutex<Option<IndexEntry>>> = chars.iter().map(|_| Mutex::new(None)).collect();
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(chars.len())
+        .max(1);
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(&c) = chars.get(i) else { break };
+                    let entry = batch_glyph(c, &fonts, &engine, &options, &args.out, &device);
+                    if let Ok(mut slot) = slots[i].lock() {
+                        *slot = Some(entry);
+                    }
+                    let finished = done.fetch_add(1, Ordering::Relaxed) + 1;
+                    if finished % 25 == 0 || finished == chars.len() {
+                        eprintln!("[{finished}/{}] glyphs done", chars.len());
+                    }
+                }
             });
-        let (folder, holes, error) = match result {
-            Ok(holes) => {
-                written += 1;
-                (Some(code_point.clone()), Some(holes), None)
-            }
-            Err(e) => (None, None, Some(format!("{e:#}"))),
-        };
-        entries.push(IndexEntry {
-            character: c.to_string(),
-            code_point,
-            folder,
-            holes,
-            error,
-        });
-        if (i + 1) % 25 == 0 || i + 1 == chars.len() {
-            eprintln!("[{}/{}] glyphs done", i + 1, chars.len());
         }
-    }
+    });
+    let entries: Vec<IndexEntry> = slots
+        .into_iter()
+        .zip(&chars)
+        .map(|(slot, &c)| {
+            slot.into_inner()
+                .ok()
+                .flatten()
+                .unwrap_or_else(|| IndexEntry {
+                    character: c.to_string(),
+                    code_point: format!("U+{:04X}", c as u32),
+                    folder: None,
+                    holes: None,
+                    error: Some("the worker computing this glyph stopped".to_string()),
+                })
+        })
+        .collect();
+    let written = entries.iter().filter(|e| e.folder.is_some()).count();
     let seconds = start.elapsed().as_secs_f64();
     let index = BatchIndex {
         device: &device,
@@ -354,6 +363,43 @@ fn fields_command(args: &FieldsArgs) -> Result<()> {
         index.glyphs_per_second
     );
     Ok(())
+}
+
+/// Computes and writes one glyph of a batch; failures become the entry's error.
+fn batch_glyph(
+    c: char,
+    fonts: &FontSet,
+    engine: &FieldEngine,
+    options: &FieldOptions,
+    out: &Path,
+    device: &str,
+) -> IndexEntry {
+    let code_point = format!("U+{:04X}", c as u32);
+    let result = fonts
+        .outline(c)
+        .map_err(anyhow::Error::from)
+        .and_then(|outline| {
+            let fields = engine.compute(&outline, options)?;
+            output::write_fields(
+                &out.join(&code_point),
+                &fields,
+                &outline.source,
+                device,
+                options.density_sigma_em,
+            )?;
+            Ok(fields.descriptor.holes)
+        });
+    let (folder, holes, error) = match result {
+        Ok(holes) => (Some(code_point.clone()), Some(holes), None),
+        Err(e) => (None, None, Some(format!("{e:#}"))),
+    };
+    IndexEntry {
+        character: c.to_string(),
+        code_point,
+        folder,
+        holes,
+        error,
+    }
 }
 
 /// Computes fields on the GPU and renders one frame.

@@ -190,24 +190,23 @@ pub fn density(params: &FieldParams, sdf: &Array2<f32>) -> Array2<f32> {
     let mi = m as i32;
     let mut rows_blurred = Array2::<f32>::zeros((m, m));
     for_each_row(&mut rows_blurred, |row, mut values| {
+        let input = coarse.row(row);
         for c in 0..mi {
             let mut sum = 0.0f32;
             for k in (-r).max(-c)..=r.min(mi - 1 - c) {
-                sum += weights[(k + r) as usize] * coarse[[row, (c + k) as usize]];
+                sum += weights[(k + r) as usize] * input[(c + k) as usize];
             }
             values[c as usize] = sum;
         }
     });
-    // blur_columns
+    // blur_columns: the same sums per pixel, in the same order, a whole row at a time.
     let mut blurred = Array2::<f32>::zeros((m, m));
     for_each_row(&mut blurred, |row, mut values| {
         let row = row as i32;
-        for c in 0..m {
-            let mut sum = 0.0f32;
-            for k in (-r).max(-row)..=r.min(mi - 1 - row) {
-                sum += weights[(k + r) as usize] * rows_blurred[[(row + k) as usize, c]];
-            }
-            values[c] = sum;
+        for k in (-r).max(-row)..=r.min(mi - 1 - row) {
+            let w = weights[(k + r) as usize];
+            let input = rows_blurred.row((row + k) as usize);
+            values.zip_mut_with(&input, |sum, &x| *sum += w * x);
         }
     });
     // upsample

@@ -3,6 +3,7 @@
 use serde::Serialize;
 
 use super::{Prepared, RawFields, Region, RegionKind};
+use crate::geometry::EmPoint;
 
 /// Upper edges of the curvature histogram bins, 1/em (the last bin is open).
 pub const CURVATURE_BIN_EDGES: [f64; 7] = [0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0];
@@ -51,17 +52,15 @@ impl Descriptor {
             .iter()
             .filter(|r| r.kind == RegionKind::Counter)
             .count() as u32;
-        let n = prep.grid.size as usize;
-        let mut ink_roots: Vec<u32> = raw
+        // A component's label is its smallest pixel index: count the ink pixels that are
+        // their own label.
+        let ink_components = raw
             .labels
             .iter()
             .zip(raw.sdf.iter())
-            .filter(|(_, d)| **d < 0.0)
-            .map(|(l, _)| *l)
-            .collect();
-        ink_roots.sort_unstable();
-        ink_roots.dedup();
-        let ink_components = ink_roots.len() as u32;
+            .enumerate()
+            .filter(|(i, (l, d))| **d < 0.0 && **l == *i as u32)
+            .count() as u32;
         let ink_px = raw.sdf.iter().filter(|d| **d < 0.0).count();
         let px_area = prep.grid.em_per_px * prep.grid.em_per_px;
         let b = boundary.bounds;
@@ -90,14 +89,19 @@ impl Descriptor {
             histogram.iter_mut().for_each(|h| *h /= weight_sum);
         }
 
-        let mut density_sum = 0.0;
-        let mut density_px = 0usize;
-        for row in 0..n {
-            for col in 0..n {
-                let p = prep.grid.em_from_px(row, col);
-                if p.x >= b.min.x && p.x <= b.max.x && p.y >= b.min.y && p.y <= b.max.y {
-                    density_sum += raw.density[[row, col]] as f64;
-                    density_px += 1;
+        // Mean density over the pixels whose centres lie in the bounding box.
+        let (mut density_sum, mut density_px) = (0.0, 0usize);
+        if let (Some((r0, c0)), Some((r1, c1))) = (
+            prep.grid.px_from_em(EmPoint::new(b.min.x, b.max.y)),
+            prep.grid.px_from_em(EmPoint::new(b.max.x, b.min.y)),
+        ) {
+            for row in r0..=r1 {
+                for col in c0..=c1 {
+                    let p = prep.grid.em_from_px(row, col);
+                    if p.x >= b.min.x && p.x <= b.max.x && p.y >= b.min.y && p.y <= b.max.y {
+                        density_sum += raw.density[[row, col]] as f64;
+                        density_px += 1;
+                    }
                 }
             }
         }

@@ -61,9 +61,27 @@ pub fn build(prep: &Prepared, raw: &RawFields) -> (Array2<u32>, Vec<Region>) {
     let n = prep.grid.size as usize;
     let ink_base = (n * n) as u32;
     let mut acc: BTreeMap<u32, Acc> = BTreeMap::new();
+    // Neighbouring pixels mostly share a key: gather a run of equal keys, then add the run
+    // to the map once.
+    let mut run: Option<(u32, Acc)> = None;
+    let mut flush = |run: &mut Option<(u32, Acc)>| {
+        if let Some((key, r)) = run.take() {
+            let a = acc.entry(key).or_default();
+            a.area += r.area;
+            a.touches_border |= r.touches_border;
+            if let Some((v, i)) = r.best
+                && a.best.is_none_or(|(best, _)| v > best)
+            {
+                a.best = Some((v, i));
+            }
+        }
+    };
     for (i, (&key, &d)) in raw.region_keys.iter().zip(raw.sdf.iter()).enumerate() {
+        if run.as_ref().is_some_and(|(k, _)| *k != key) {
+            flush(&mut run);
+        }
+        let (_, a) = run.get_or_insert_with(|| (key, Acc::default()));
         let (row, col) = (i / n, i % n);
-        let a = acc.entry(key).or_default();
         a.area += 1;
         a.touches_border |= row == 0 || col == 0 || row == n - 1 || col == n - 1;
         let value = d.abs();
@@ -71,6 +89,7 @@ pub fn build(prep: &Prepared, raw: &RawFields) -> (Array2<u32>, Vec<Region>) {
             a.best = Some((value, i));
         }
     }
+    flush(&mut run);
     let px_area = prep.grid.em_per_px * prep.grid.em_per_px;
     let grid = prep.grid;
     let em_of = |i: usize| {
@@ -134,9 +153,13 @@ pub fn build(prep: &Prepared, raw: &RawFields) -> (Array2<u32>, Vec<Region>) {
     for r in &mut list {
         r.area_em2 = r.area_px as f64 * px_area;
     }
-    let ids = raw
-        .region_keys
-        .mapv(|k| id_of.get(&k).copied().unwrap_or(0));
+    let mut last = (u32::MAX, 0);
+    let ids = raw.region_keys.mapv(|k| {
+        if k != last.0 {
+            last = (k, id_of.get(&k).copied().unwrap_or(0));
+        }
+        last.1
+    });
     (ids, list)
 }
 
