@@ -321,7 +321,7 @@ fn fields_command(args: &FieldsArgs) -> Result<()> {
                         *slot = Some(entry);
                     }
                     let finished = done.fetch_add(1, Ordering::Relaxed) + 1;
-                    if finished % 25 == 0 || finished == chars.len() {
+                    if finished.is_multiple_of(25) || finished == chars.len() {
                         eprintln!("[{finished}/{}] glyphs done", chars.len());
                     }
                 }
