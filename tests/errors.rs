@@ -18,6 +18,17 @@ fn hologlyph(args: &[&str]) -> (i32, String, String) {
     )
 }
 
+/// Runs the CLI where Vulkan finds no driver, so wgpu has no adapter at all.
+fn without_gpu(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_hologlyph"))
+        .args(args)
+        .env("WGPU_BACKEND", "vulkan")
+        .env("VK_ICD_FILENAMES", "/nonexistent/icd.json")
+        .env("VK_DRIVER_FILES", "/nonexistent/icd.json")
+        .output()
+        .expect("binary runs")
+}
+
 /// Runs the CLI expecting failure (exit 1, not a panic's 101) and returns its stderr.
 fn fails(args: &[&str]) -> String {
     let (code, _, stderr) = hologlyph(args);
@@ -218,21 +229,15 @@ fn bad_tolerances_are_refused() {
 fn without_a_gpu_adapter_the_cli_falls_back_to_the_cpu_and_says_so() {
     let dir = tempfile::tempdir().expect("tempdir");
     let out = dir.path().join("fields");
-    let output = Command::new(env!("CARGO_BIN_EXE_hologlyph"))
-        .args([
-            "fields",
-            "--char",
-            "B",
-            "--size",
-            "64",
-            "--out",
-            out.to_str().expect("utf-8"),
-        ])
-        .env("WGPU_BACKEND", "vulkan")
-        .env("VK_ICD_FILENAMES", "/nonexistent/icd.json")
-        .env("VK_DRIVER_FILES", "/nonexistent/icd.json")
-        .output()
-        .expect("binary runs");
+    let output = without_gpu(&[
+        "fields",
+        "--char",
+        "B",
+        "--size",
+        "64",
+        "--out",
+        out.to_str().expect("utf-8"),
+    ]);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "{stderr}");
     assert!(
@@ -248,21 +253,15 @@ fn without_a_gpu_adapter_the_cli_falls_back_to_the_cpu_and_says_so() {
 
 #[test]
 fn rendering_without_a_gpu_says_what_to_install() {
-    let output = Command::new(env!("CARGO_BIN_EXE_hologlyph"))
-        .args([
-            "render",
-            "--char",
-            "B",
-            "--size",
-            "64",
-            "-o",
-            "/tmp/hologlyph-unused.png",
-        ])
-        .env("WGPU_BACKEND", "vulkan")
-        .env("VK_ICD_FILENAMES", "/nonexistent/icd.json")
-        .env("VK_DRIVER_FILES", "/nonexistent/icd.json")
-        .output()
-        .expect("binary runs");
+    let output = without_gpu(&[
+        "render",
+        "--char",
+        "B",
+        "--size",
+        "64",
+        "-o",
+        "/tmp/hologlyph-unused.png",
+    ]);
     assert_eq!(output.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("mesa-vulkan-drivers"), "{stderr}");

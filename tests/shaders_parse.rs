@@ -35,33 +35,27 @@ fn every_wgsl_file_in_shaders_is_embedded() {
     }
 }
 
-#[test]
-fn field_params_match_the_wgsl_struct_size() {
-    // The WGSL struct has 12 four-byte members; naga's layouter must agree with the Rust size.
-    let source = shaders::field_pass(shaders::DISTANCE);
-    let module = naga::front::wgsl::parse_str(&source).expect("parses");
-    let mut layouter = naga::proc::Layouter::default();
-    layouter.update(module.to_ctx()).expect("layout");
-    let (handle, _) = module
-        .types
-        .iter()
-        .find(|(_, t)| t.name.as_deref() == Some("FieldParams"))
-        .expect("FieldParams in common.wgsl");
-    assert_eq!(
-        layouter[handle].size as usize,
-        std::mem::size_of::<hologlyph::fields::FieldParams>()
-    );
-    let source = shaders::HOLOGRAM;
+/// Size in bytes of the WGSL struct `name` in `source`, as naga lays it out.
+fn wgsl_struct_size(source: &str, name: &str) -> usize {
     let module = naga::front::wgsl::parse_str(source).expect("parses");
     let mut layouter = naga::proc::Layouter::default();
     layouter.update(module.to_ctx()).expect("layout");
     let (handle, _) = module
         .types
         .iter()
-        .find(|(_, t)| t.name.as_deref() == Some("HologramUniforms"))
-        .expect("HologramUniforms in hologram.wgsl");
+        .find(|(_, t)| t.name.as_deref() == Some(name))
+        .unwrap_or_else(|| panic!("struct {name} not found"));
+    layouter[handle].size as usize
+}
+
+#[test]
+fn uniform_structs_match_their_rust_twins_in_size() {
     assert_eq!(
-        layouter[handle].size as usize,
+        wgsl_struct_size(&shaders::field_pass(shaders::DISTANCE), "FieldParams"),
+        std::mem::size_of::<hologlyph::fields::FieldParams>()
+    );
+    assert_eq!(
+        wgsl_struct_size(shaders::HOLOGRAM, "HologramUniforms"),
         std::mem::size_of::<hologlyph::hologram::HologramUniforms>()
     );
 }
