@@ -6,6 +6,7 @@
 
 use std::time::Instant;
 
+use hologlyph::fields::batch::map_batch;
 use hologlyph::fields::{FieldEngine, FieldOptions, Prepared, cpu, finish};
 use hologlyph::glyph::{self, FillRule, FontSet, Outline, bundled_fonts, samples};
 
@@ -301,31 +302,54 @@ fn main() {
     }
 
     println!();
-    println!("## Batch throughput: the Alchemical Symbols block (U+1F700..U+1F77F) at 256²");
+    println!(
+        "## Batch throughput: the Alchemical Symbols block (U+1F700..U+1F77F) at 256², one worker per core"
+    );
     let fonts = FontSet::bundled();
     let block: Vec<Outline> = (0x1F700u32..=0x1F77F)
         .filter_map(char::from_u32)
         .filter_map(|c| fonts.outline(c).ok())
         .collect();
     let options = FieldOptions::DEFAULT;
+    let mut per_glyph = Vec::new();
+    let cpu_engine = FieldEngine::new(hologlyph::fields::Backend::Cpu);
     for (name, engine) in [
-        ("GPU", &engine),
-        (
-            "CPU twin",
-            &FieldEngine::new(hologlyph::fields::Backend::Cpu),
-        ),
+        ("GPU (full field set)", &engine),
+        ("CPU twin (full field set)", &cpu_engine),
     ] {
         let start = Instant::now();
-        for outline in &block {
-            engine.compute(outline, &options).expect("fields");
-        }
-        let s = start.elapsed().as_secs_f64();
-        println!(
-            "{name}: {} glyphs in {:.2} s = {:.1} glyphs/s ({:.2} ms per glyph, full field set)",
+        let results = map_batch(
             block.len(),
-            s,
-            block.len() as f64 / s,
-            s * 1e3 / block.len() as f64
+            |i| engine.compute(&block[i], &options),
+            |_, _| {},
+        );
+        assert!(
+            results.iter().all(Result::is_ok),
+            "every glyph of the block computes"
+        );
+        per_glyph.push((
+            name,
+            start.elapsed().as_secs_f64() * 1e3 / block.len() as f64,
+        ));
+    }
+    let start = Instant::now();
+    map_batch(
+        block.len(),
+        |i| {
+            let prep = Prepared::new(&block[i], &options).expect("prepares");
+            fdsm_sdf(&block[i], &prep)
+        },
+        |_, _| {},
+    );
+    let fdsm_ms = start.elapsed().as_secs_f64() * 1e3 / block.len() as f64;
+    per_glyph.push(("fdsm (distance only)", fdsm_ms));
+    println!("| what | ms per glyph | glyphs/s | fdsm ÷ this |");
+    println!("|---|---|---|---|");
+    for (name, ms) in per_glyph {
+        println!(
+            "| {name} | {ms:.2} | {:.1} | {:.1}× |",
+            1e3 / ms,
+            fdsm_ms / ms
         );
     }
 }

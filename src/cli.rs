@@ -2,14 +2,13 @@
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use serde::Serialize;
 
+use crate::fields::batch::map_batch;
 use crate::fields::{BackendChoice, FieldEngine, FieldOptions};
 use crate::glyph::{self, FillRule, FontSet, Outline};
 use crate::hologram::{self, Frame, HologramRenderer, Layer, Style};
@@ -301,49 +300,15 @@ fn fields_command(args: &FieldsArgs) -> Result<()> {
 
     let fonts = fonts(&args.source)?;
     let start = Instant::now();
-    // One worker per core takes the next glyph: preparation, region building and writing
-    // overlap, while the field passes share the one engine (and its GPU queue).
-    let next = AtomicUsize::new(0);
-    let done = AtomicUsize::new(0);
-    let slots: Vec<Mutex<Option<IndexEntry>>> = chars.iter().map(|_| Mutex::new(None)).collect();
-    let workers = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(chars.len())
-        .max(1);
-    std::thread::scope(|scope| {
-        for _ in 0..workers {
-            scope.spawn(|| {
-                loop {
-                    let i = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(&c) = chars.get(i) else { break };
-                    let entry = batch_glyph(c, &fonts, &engine, &options, &args.out, &device);
-                    if let Ok(mut slot) = slots[i].lock() {
-                        *slot = Some(entry);
-                    }
-                    let finished = done.fetch_add(1, Ordering::Relaxed) + 1;
-                    if finished.is_multiple_of(25) || finished == chars.len() {
-                        eprintln!("[{finished}/{}] glyphs done", chars.len());
-                    }
-                }
-            });
-        }
-    });
-    let entries: Vec<IndexEntry> = slots
-        .into_iter()
-        .zip(&chars)
-        .map(|(slot, &c)| {
-            slot.into_inner()
-                .ok()
-                .flatten()
-                .unwrap_or_else(|| IndexEntry {
-                    character: c.to_string(),
-                    code_point: format!("U+{:04X}", c as u32),
-                    folder: None,
-                    holes: None,
-                    error: Some("the worker computing this glyph stopped".to_string()),
-                })
-        })
-        .collect();
+    let entries = map_batch(
+        chars.len(),
+        |i| batch_glyph(chars[i], &fonts, &engine, &options, &args.out, &device),
+        |done, total| {
+            if done.is_multiple_of(25) || done == total {
+                eprintln!("[{done}/{total}] glyphs done");
+            }
+        },
+    );
     let written = entries.iter().filter(|e| e.folder.is_some()).count();
     let seconds = start.elapsed().as_secs_f64();
     let index = BatchIndex {

@@ -7,6 +7,7 @@
 //! [`Fields`] people use (compact region ids, anchors, descriptor). Nothing here knows
 //! about the UI.
 
+pub mod batch;
 pub mod boundary;
 pub mod cpu;
 pub mod descriptor;
