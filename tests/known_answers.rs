@@ -378,3 +378,47 @@ fn density_across_a_straight_edge_is_the_gaussian_integral() {
         }
     }
 }
+
+#[test]
+fn squares_sharing_an_edge_become_one_rectangle() {
+    // Regression guard for coincident edges running opposite ways: the shared edge has ink
+    // on both sides and must vanish; its end points stay as straight (non-corner) vertices.
+    let data = format!(
+        "{} {}",
+        samples::square_path(0.0, 0.0, 0.5),
+        samples::square_path(0.5, 0.0, 0.5)
+    );
+    let outline = glyph::outline_from_path_data(&data, FillRule::NonZero).expect("path");
+    for fields in compute_both(&outline, 128) {
+        let mut worst = 0.0f64;
+        for_each_pixel(&fields, |p, row, col| {
+            let exact = box_sdf(p, 0.0, 0.0, 1.0, 0.5);
+            worst = worst.max((fields.raw.sdf[[row, col]] as f64 - exact).abs());
+        });
+        assert!(
+            worst <= 2e-6,
+            "{:?}: rectangle distance off by {worst} em",
+            fields.backend
+        );
+        assert_eq!(fields.descriptor.contours, 1);
+        assert_eq!(fields.descriptor.corners, 4);
+        assert_eq!(fields.descriptor.holes, 0);
+        assert!((fields.descriptor.area_em2 - 0.5).abs() < 1e-6);
+    }
+}
+
+#[test]
+fn a_square_drawn_twice_is_one_square() {
+    // Duplicate contours (common when SVG art stacks copies) give one outline, not two.
+    let data = format!(
+        "{} {}",
+        samples::square_path(0.1, 0.1, 0.5),
+        samples::square_path(0.1, 0.1, 0.5)
+    );
+    let outline = glyph::outline_from_path_data(&data, FillRule::NonZero).expect("path");
+    for fields in compute_both(&outline, 96) {
+        assert_eq!(fields.descriptor.contours, 1, "{:?}", fields.backend);
+        assert_eq!(fields.descriptor.corners, 4);
+        assert!((fields.descriptor.area_em2 - 0.25).abs() < 1e-6);
+    }
+}
