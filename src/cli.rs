@@ -79,7 +79,8 @@ pub struct FieldArgs {
     /// Field size in pixels per side (64 to 2048).
     #[arg(long, default_value_t = FieldOptions::DEFAULT.size)]
     pub size: u32,
-    /// Where the fields are computed; without a usable GPU, gpu falls back to cpu with a notice.
+    /// Where the fields are computed; without a usable GPU, gpu falls back to cpu with a
+    /// notice. (`render` always computes on the GPU, where the renderer reads them.)
     #[arg(long, value_enum, default_value = "auto")]
     pub backend: BackendArg,
     /// Flattening tolerance in em (default: 0.2 field pixels).
@@ -398,7 +399,8 @@ fn render_outline(
 fn render_command(args: &RenderArgs) -> Result<()> {
     let options = args.field.options()?;
     let outline = single_outline(&args.source)?;
-    let engine = engine(&args.field);
+    // The renderer reads the fields as GPU textures, so they are computed there.
+    let engine = FieldEngine::new(BackendChoice::Gpu);
     let gpu = engine.gpu().context("rendering needs a GPU adapter (on a machine without a GPU install Mesa's lavapipe: apt-get install mesa-vulkan-drivers)")?;
     let renderer = HologramRenderer::new(&gpu.context().device, hologram::OFFSCREEN_FORMAT);
     let image_size = args.image_size.unwrap_or(options.size).clamp(16, 8192);
