@@ -230,6 +230,45 @@ fn main() {
     }
 
     println!();
+    println!("## The seed's glyphs (one glyph each; ms)");
+    println!(
+        "| glyph | segments | N | prepare | GPU full | GPU distance | CPU full | CPU distance | fdsm SDF |"
+    );
+    println!("|---|---|---|---|---|---|---|---|---|");
+    for &(c, _) in samples::SEED_GLYPHS {
+        let outline = FontSet::bundled()
+            .outline(c)
+            .expect("bundled fonts cover the seed");
+        for size in [256u32, 512, 1024] {
+            let options = FieldOptions::DEFAULT.with_size(size);
+            let (mut prep_t, mut a, mut b, mut cf, mut cd, mut f) = (
+                Samples::default(),
+                Samples::default(),
+                Samples::default(),
+                Samples::default(),
+                Samples::default(),
+                Samples::default(),
+            );
+            let prep = prep_t.time(|| Prepared::new(&outline, &options).expect("prepares"));
+            a.time(|| gpu.compute(&prep).expect("GPU"));
+            b.time(|| gpu.distance(&prep).expect("GPU"));
+            cf.time(|| cpu::compute(&prep));
+            cd.time(|| cpu::distance(&prep));
+            f.time(|| fdsm_sdf(&outline, &prep));
+            println!(
+                "| {c} | {} | {size} | {:.1} | {:.1} | {:.1} | {:.1} | {:.1} | {:.1} |",
+                prep.flattened_segments,
+                prep_t.mean(),
+                a.mean(),
+                b.mean(),
+                cf.mean(),
+                cd.mean(),
+                f.mean()
+            );
+        }
+    }
+
+    println!();
     println!("## Where the GPU time goes (each pass submitted and waited for alone; ms)");
     let probe = &all.iter().find(|(c, _)| *c == '🜍').unwrap_or(&all[0]);
     let mut header = false;
