@@ -8,7 +8,7 @@
 //! segment, every pixel has a segment within `D + h`, and a segment farther than `D + 2h`
 //! from `c` is farther than that from every pixel. So the list is exact, and all pixels of a
 //! tile loop over the same list — which is what keeps GPU lanes (and lavapipe's SIMD) in
-//! step. The lists are found through a coarse grid of cells, ring by ring.
+//! step. The lists are found top-down through a quadtree of tiles.
 
 use bytemuck::{Pod, Zeroable};
 
@@ -125,12 +125,8 @@ impl Prepared {
             .iter()
             .map(|l| [l.a.x as f32, l.a.y as f32, l.b.x as f32, l.b.y as f32])
             .collect();
-        let cell_count = ((2.0 * (lines.len() as f64).sqrt()).round() as u32)
-            .clamp(8, 256)
-            .min(grid.size / 4);
-        let cells = Cells::new(&boundary, &grid, cell_count);
         let tiles = grid.size.div_ceil(TILE);
-        let (tile_start, tile_items) = bin_tiles(&boundary, &grid, &cells, tiles);
+        let (tile_start, tile_items) = bin_tiles(&boundary, &grid, tiles);
         let (row_start, row_items) = bin_rows(&boundary, &grid);
         // The blur runs on a grid coarse enough that σ spans 2 to 4 of its pixels (or on
         // the field itself when σ is under 4 field pixels): a wide Gaussian on a fine grid
@@ -207,129 +203,70 @@ fn control_bounds(outline: &Outline) -> EmRect {
 /// `shaders/distance.wgsl`.
 pub const TILE: u32 = 8;
 
-/// A coarse grid over the field; each cell lists the segments that pass through it
-/// (conservatively: that come within half a cell diagonal of its centre).
-struct Cells {
-    count: usize,
-    cell_em: f64,
-    x0: f64,
-    y0: f64,
-    lists: Vec<Vec<u32>>,
-}
-
-impl Cells {
-    fn new(boundary: &Boundary, grid: &FieldGrid, count: u32) -> Self {
-        let g = count as usize;
-        let cell_em = grid.side_em() / g as f64;
-        let half_diag = cell_em * std::f64::consts::FRAC_1_SQRT_2 * (1.0 + 1e-6) + 1e-9;
-        let mut cells = Self {
-            count: g,
-            cell_em,
-            x0: grid.x0,
-            y0: grid.y0,
-            lists: vec![Vec::new(); g * g],
-        };
-        for (i, l) in boundary.lines.iter().enumerate() {
-            let (c0, r0) = cells.cell_of(EmPoint::new(
-                l.a.x.min(l.b.x) - cell_em,
-                l.a.y.max(l.b.y) + cell_em,
-            ));
-            let (c1, r1) = cells.cell_of(EmPoint::new(
-                l.a.x.max(l.b.x) + cell_em,
-                l.a.y.min(l.b.y) - cell_em,
-            ));
-            for r in r0..=r1 {
-                for c in c0..=c1 {
-                    if l.distance(cells.centre(r, c)) <= half_diag {
-                        cells.lists[r * g + c].push(i as u32);
-                    }
-                }
-            }
-        }
-        cells
-    }
-
-    /// (column, row) of the cell containing `p`, clamped to the grid.
-    fn cell_of(&self, p: EmPoint) -> (usize, usize) {
-        let last = self.count as f64 - 1.0;
-        let c = ((p.x - self.x0) / self.cell_em).floor().clamp(0.0, last) as usize;
-        let r = ((self.y0 - p.y) / self.cell_em).floor().clamp(0.0, last) as usize;
-        (c, r)
-    }
-
-    fn centre(&self, r: usize, c: usize) -> EmPoint {
-        EmPoint::new(
-            self.x0 + (c as f64 + 0.5) * self.cell_em,
-            self.y0 - (r as f64 + 0.5) * self.cell_em,
-        )
-    }
-
-    /// Distance from `p` to the nearest segment, searching rings of cells outward: after
-    /// ring `r`, every segment nearer than `r` cells has been seen.
-    fn nearest(&self, boundary: &Boundary, p: EmPoint) -> f64 {
-        let (cx, cy) = self.cell_of(p);
-        let g = self.count as i64;
-        let mut best = f64::INFINITY;
-        for r in 0..g {
-            for dy in -r..=r {
-                for dx in -r..=r {
-                    if dx.abs() != r && dy.abs() != r {
-                        continue;
-                    }
-                    let (x, y) = (cx as i64 + dx, cy as i64 + dy);
-                    if x < 0 || y < 0 || x >= g || y >= g {
-                        continue;
-                    }
-                    for &i in &self.lists[(y * g + x) as usize] {
-                        best = best.min(boundary.lines[i as usize].distance(p));
-                    }
-                }
-            }
-            if best <= r as f64 * self.cell_em {
-                break;
-            }
-        }
-        best
-    }
-}
-
-/// Each tile's candidate segments (see the module docs).
-fn bin_tiles(
-    boundary: &Boundary,
-    grid: &FieldGrid,
-    cells: &Cells,
-    tiles: u32,
-) -> (Vec<u32>, Vec<u32>) {
+/// Each tile's candidate segments (see the module docs), by a quadtree over the tiles: a
+/// node's list holds every segment that can be nearest to any point of the node's square,
+/// so a child finds its own nearest distance `D` within its parent's list and keeps the
+/// segments within `D + 2h` of its centre. The root holds every segment.
+fn bin_tiles(boundary: &Boundary, grid: &FieldGrid, tiles: u32) -> (Vec<u32>, Vec<u32>) {
     let t = tiles as usize;
-    let tile_em = TILE as f64 * grid.em_per_px;
-    let h = tile_em * std::f64::consts::FRAC_1_SQRT_2;
-    // Slack for f32 rounding in the passes.
-    let slack = grid.side_em() * 1e-5;
-    let mut seen = vec![u32::MAX; boundary.lines.len()];
     let mut per_tile: Vec<Vec<u32>> = vec![Vec::new(); t * t];
-    for (k, list) in per_tile.iter_mut().enumerate() {
-        let (tr, tc) = (k / t, k % t);
+    let all: Vec<u32> = (0..boundary.lines.len() as u32).collect();
+    let tile_em = TILE as f64 * grid.em_per_px;
+    let quad = Quadtree {
+        boundary,
+        grid,
+        tiles: t,
+        tile_em,
+        slack: grid.side_em() * 1e-5,
+    };
+    quad.split(0, 0, t.next_power_of_two(), &all, &mut per_tile);
+    compress(per_tile)
+}
+
+struct Quadtree<'a> {
+    boundary: &'a Boundary,
+    grid: &'a FieldGrid,
+    tiles: usize,
+    tile_em: f64,
+    /// Room for f32 rounding in the passes, em.
+    slack: f64,
+}
+
+impl Quadtree<'_> {
+    /// Fills the lists of the tiles in the `span × span` square at tile (`tx`, `ty`), whose
+    /// candidates are among `parent`.
+    fn split(&self, tx: usize, ty: usize, span: usize, parent: &[u32], out: &mut [Vec<u32>]) {
+        if tx >= self.tiles || ty >= self.tiles {
+            return;
+        }
+        let side = span as f64 * self.tile_em;
         let centre = EmPoint::new(
-            grid.x0 + (tc as f64 + 0.5) * tile_em,
-            grid.y0 - (tr as f64 + 0.5) * tile_em,
+            self.grid.x0 + tx as f64 * self.tile_em + side / 2.0,
+            self.grid.y0 - ty as f64 * self.tile_em - side / 2.0,
         );
-        let reach = cells.nearest(boundary, centre) + 2.0 * h + slack;
-        let (c0, r0) = cells.cell_of(EmPoint::new(centre.x - reach, centre.y + reach));
-        let (c1, r1) = cells.cell_of(EmPoint::new(centre.x + reach, centre.y - reach));
-        for r in r0..=r1 {
-            for c in c0..=c1 {
-                for &i in &cells.lists[r * cells.count + c] {
-                    if seen[i as usize] != k as u32
-                        && boundary.lines[i as usize].distance(centre) <= reach
-                    {
-                        seen[i as usize] = k as u32;
-                        list.push(i);
-                    }
-                }
-            }
+        let h = side * std::f64::consts::FRAC_1_SQRT_2;
+        let lines = &self.boundary.lines;
+        let distances: Vec<f64> = parent
+            .iter()
+            .map(|&i| lines[i as usize].distance(centre))
+            .collect();
+        let nearest = distances.iter().copied().fold(f64::INFINITY, f64::min);
+        let reach = nearest + 2.0 * h + self.slack;
+        let list: Vec<u32> = parent
+            .iter()
+            .zip(&distances)
+            .filter(|(_, d)| **d <= reach)
+            .map(|(i, _)| *i)
+            .collect();
+        if span == 1 {
+            out[ty * self.tiles + tx] = list;
+            return;
+        }
+        let half = span / 2;
+        for (dx, dy) in [(0, 0), (half, 0), (0, half), (half, half)] {
+            self.split(tx + dx, ty + dy, half, &list, out);
         }
     }
-    compress(per_tile)
 }
 
 /// Segments whose y range comes within a pixel of each row's centre line; the passes apply
