@@ -44,3 +44,29 @@ pub fn map_batch<T: Send>(
     results.sort_by_key(|(i, _)| *i);
     results.into_iter().map(|(_, t)| t).collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::map_batch;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    #[test]
+    fn results_come_back_in_index_order_and_progress_counts_every_job() {
+        let calls = AtomicUsize::new(0);
+        let out = map_batch(
+            97,
+            |i| {
+                // Uneven work so workers finish out of order.
+                std::thread::sleep(std::time::Duration::from_micros(((i * 37) % 11) as u64 * 50));
+                i * 2
+            },
+            |done, total| {
+                assert!(done <= total);
+                calls.fetch_add(1, Ordering::Relaxed);
+            },
+        );
+        assert_eq!(out, (0..97).map(|i| i * 2).collect::<Vec<_>>());
+        assert_eq!(calls.load(Ordering::Relaxed), 97);
+        assert!(map_batch(0, |i| i, |_, _| {}).is_empty());
+    }
+}
