@@ -17,7 +17,10 @@ fn main(@builtin(global_invocation_id) id: vec3<u32>) {
     }
     let i = pixel_index(id.y, id.x);
     if sdf[i] < 0.0 {
-        region_keys[i] = n * n + part_of[nearest[i]];
+        // A pixel always has a nearest segment; the guard keeps a malformed input in
+        // bounds, matching the CPU twin.
+        let near = nearest[i];
+        region_keys[i] = n * n + select(0u, part_of[min(near, arrayLength(&part_of) - 1u)], near != NO_LINE);
     } else {
         region_keys[i] = labels[i];
     }

@@ -266,3 +266,47 @@ fn rendering_without_a_gpu_says_what_to_install() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("mesa-vulkan-drivers"), "{stderr}");
 }
+
+#[test]
+fn outlines_too_large_or_too_small_for_f32_fields_are_refused() {
+    for data in [
+        "M 0 0 L 1e30 0 L 0 1e30 Z",
+        "M 0 0 L 1e-30 0 L 0 1e-30 Z",
+        "M 0 0 L 1e-8 0 L 0 1e-8 Z",
+    ] {
+        let outline = glyph::outline_from_path_data(data, FillRule::NonZero).expect("parses");
+        let err = FieldEngine::new(Backend::Cpu)
+            .compute(&outline, &FieldOptions::DEFAULT)
+            .expect_err("out of scale");
+        assert!(
+            matches!(err, FieldError::Glyph(GlyphError::OutOfScale { .. })),
+            "{data}: {err}"
+        );
+    }
+    let stderr = fails(&[
+        "fields",
+        "--path",
+        "M 0 0 L 1e30 0 L 0 1e30 Z",
+        "--out",
+        "/tmp/hologlyph-unused",
+    ]);
+    assert!(stderr.contains("out of scale"), "{stderr}");
+}
+
+#[test]
+fn self_intersecting_paths_compute_without_trouble() {
+    // A bow tie: two triangles touching at a point, by both fill rules.
+    for rule in [FillRule::NonZero, FillRule::EvenOdd] {
+        let outline =
+            glyph::outline_from_path_data("M 0 0 L 1 1 L 1 0 L 0 1 Z", rule).expect("parses");
+        let fields = FieldEngine::new(Backend::Cpu)
+            .compute(&outline, &FieldOptions::DEFAULT.with_size(64))
+            .expect("fields");
+        assert_eq!(fields.descriptor.holes, 0);
+        assert!(
+            (fields.descriptor.area_em2 - 0.5).abs() < 1e-6,
+            "{rule:?}: area {}",
+            fields.descriptor.area_em2
+        );
+    }
+}

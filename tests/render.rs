@@ -22,32 +22,72 @@ fn time_style_layer_and_highlight_change_the_frame() {
     let prep = Prepared::new(&outline, &FieldOptions::DEFAULT.with_size(SIZE)).expect("prepares");
     let fields = gpu.dispatch(&prep).expect("GPU");
     let e = prep.params.em_per_px;
-    let render = |frame: Frame| hologram::render_offscreen(ctx, &renderer, &fields, e, &frame, SIZE).expect("renders");
+    let render = |frame: Frame| {
+        hologram::render_offscreen(ctx, &renderer, &fields, e, &frame, SIZE).expect("renders")
+    };
 
     let base = render(Frame::default());
     assert_eq!(base.len(), (SIZE * SIZE * 4) as usize);
-    let later = render(Frame { time: 1.0, ..Frame::default() });
-    assert!(differing_pixels(&base, &later) > 1000, "the hologram does not animate");
-    let fire = render(Frame { style: Style::Alchemical, ..Frame::default() });
-    assert!(differing_pixels(&base, &fire) > 1000, "styles look the same");
-    let distance = render(Frame { layer: Layer::Distance, ..Frame::default() });
-    assert!(differing_pixels(&base, &distance) > 1000, "the distance layer looks like the hologram");
+    let later = render(Frame {
+        time: 1.0,
+        ..Frame::default()
+    });
+    assert!(
+        differing_pixels(&base, &later) > 1000,
+        "the hologram does not animate"
+    );
+    let fire = render(Frame {
+        style: Style::Alchemical,
+        ..Frame::default()
+    });
+    assert!(
+        differing_pixels(&base, &fire) > 1000,
+        "styles look the same"
+    );
+    let distance = render(Frame {
+        layer: Layer::Distance,
+        ..Frame::default()
+    });
+    assert!(
+        differing_pixels(&base, &distance) > 1000,
+        "the distance layer looks like the hologram"
+    );
     // Rendering twice with the same frame gives the same picture.
     assert_eq!(base, render(Frame::default()));
 
     // Highlight the first counter: only its pixels (and the edge of its texels) change.
     let raw = cpu::compute(&prep);
-    let fields_cpu = finish(&prep, raw.clone(), hologlyph::fields::Backend::Cpu, Default::default());
+    let fields_cpu = finish(
+        &prep,
+        raw.clone(),
+        hologlyph::fields::Backend::Cpu,
+        Default::default(),
+    );
     let counter = fields_cpu
         .region_list
         .iter()
         .find(|r| r.kind == hologlyph::fields::RegionKind::Counter)
         .expect("⟁ has counters");
-    let (row, col) = prep.grid.px_from_em(hologlyph::geometry::EmPoint::new(counter.anchor[0], counter.anchor[1])).expect("on grid");
+    let (row, col) = prep
+        .grid
+        .px_from_em(hologlyph::geometry::EmPoint::new(
+            counter.anchor[0],
+            counter.anchor[1],
+        ))
+        .expect("on grid");
     let key = raw.region_keys[[row, col]];
-    let lit = render(Frame { highlight: Some(key), ..Frame::default() });
+    let lit = render(Frame {
+        highlight: Some(key),
+        ..Frame::default()
+    });
     let changed = differing_pixels(&base, &lit);
     let inside = raw.region_keys.iter().filter(|k| **k == key).count();
-    assert!(changed > inside / 2, "highlight changed {changed} pixels of a {inside}-pixel region");
-    assert!(changed < inside * 2, "highlight changed {changed} pixels for a {inside}-pixel region");
+    assert!(
+        changed > inside / 2,
+        "highlight changed {changed} pixels of a {inside}-pixel region"
+    );
+    assert!(
+        changed < inside * 2,
+        "highlight changed {changed} pixels for a {inside}-pixel region"
+    );
 }

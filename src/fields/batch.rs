@@ -57,7 +57,9 @@ mod tests {
             97,
             |i| {
                 // Uneven work so workers finish out of order.
-                std::thread::sleep(std::time::Duration::from_micros(((i * 37) % 11) as u64 * 50));
+                std::thread::sleep(std::time::Duration::from_micros(
+                    ((i * 37) % 11) as u64 * 50,
+                ));
                 i * 2
             },
             |done, total| {

@@ -11,6 +11,12 @@ use crate::geometry::{EmPoint, EmRect};
 /// [`GlyphError::TooManySegments`] instead of exhausting memory.
 pub const MAX_SEGMENTS: usize = 1_000_000;
 
+/// Coordinates beyond ±1e6 em are refused: the passes compute in f32, where squared
+/// distances of larger outlines overflow.
+pub const MAX_COORDINATE_EM: f64 = 1e6;
+/// Outlines smaller than 1e-6 em across are refused: f32 cannot resolve them.
+pub const MIN_EXTENT_EM: f64 = 1e-6;
+
 /// A directed line segment in em space.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Line {
@@ -112,6 +118,17 @@ pub fn flatten(outline: &Outline, tolerance: f64) -> Result<Flattened, GlyphErro
     }
     if lines.is_empty() || bounds.width() <= 0.0 && bounds.height() <= 0.0 {
         return Err(GlyphError::EmptyOutline { what: what() });
+    }
+    let reach = [bounds.min.x, bounds.min.y, bounds.max.x, bounds.max.y]
+        .iter()
+        .fold(0.0f64, |m, v| m.max(v.abs()));
+    let extent = bounds.width().max(bounds.height());
+    if reach > MAX_COORDINATE_EM || extent < MIN_EXTENT_EM {
+        return Err(GlyphError::OutOfScale {
+            what: what(),
+            extent,
+            reach,
+        });
     }
     let fill_rules = outline.shapes.iter().map(|s| s.fill_rule).collect();
     Ok(Flattened {

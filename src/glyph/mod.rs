@@ -136,6 +136,15 @@ pub enum GlyphError {
         "{what} flattens to more than {limit} line segments; raise the tolerance or simplify the path"
     )]
     TooManySegments { what: String, limit: usize },
+    /// The outline is too large or too small for f32 fields.
+    #[error(
+        "{what} is out of scale: {extent:e} em across, coordinates up to {reach:e} em; fields need 1e-6 to 1e6 em (scale the path)"
+    )]
+    OutOfScale {
+        what: String,
+        extent: f64,
+        reach: f64,
+    },
     /// A coordinate is not a finite number.
     #[error("{what} has a coordinate that is not a finite number")]
     NonFinite { what: String },
