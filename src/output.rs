@@ -14,11 +14,13 @@ use crate::glyph::GlyphSource;
 /// Why an output could not be written.
 #[derive(Debug, thiserror::Error)]
 pub enum OutputError {
+    /// A file or folder could not be created, written or renamed.
     #[error("cannot write {path}: {error}")]
     Io {
         path: PathBuf,
         error: std::io::Error,
     },
+    /// An array, JSON value or image could not be encoded.
     #[error("cannot encode {path}: {reason}")]
     Encode { path: PathBuf, reason: String },
 }
