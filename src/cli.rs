@@ -33,6 +33,8 @@ pub enum Command {
     Render(RenderArgs),
     /// Compute and render the seed's symbols (⟁ 🜂 🫁) into a folder, in every style.
     Demo(DemoArgs),
+    /// List the GPU adapters wgpu finds, and which one the field engine would use.
+    Devices,
 }
 
 #[derive(Args, Debug, Clone)]
@@ -165,6 +167,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Fields(args) => fields_command(&args),
         Command::Render(args) => render_command(&args),
         Command::Demo(args) => demo_command(&args),
+        Command::Devices => devices_command(),
     }
 }
 
@@ -492,6 +495,30 @@ fn demo_command(args: &DemoArgs) -> Result<()> {
             fields.timings.prepare_ms + fields.timings.fields_ms + fields.timings.finish_ms,
             display(&dir)
         );
+    }
+    Ok(())
+}
+
+fn devices_command() -> Result<()> {
+    let adapters = crate::gpu::list_adapters();
+    if adapters.is_empty() {
+        println!(
+            "no GPU adapters found: fields are computed on the CPU, and rendering is unavailable"
+        );
+        println!(
+            "(on a machine without a GPU, install Mesa's lavapipe: apt-get install mesa-vulkan-drivers)"
+        );
+    }
+    for info in &adapters {
+        println!(
+            "{} — {:?}, {:?}, driver {} {}",
+            info.name, info.device_type, info.backend, info.driver, info.driver_info
+        );
+    }
+    let engine = FieldEngine::new(BackendChoice::Auto);
+    println!("fields with --backend auto: {}", engine.device_name());
+    if let Some(notice) = &engine.notice {
+        println!("({notice})");
     }
     Ok(())
 }

@@ -19,6 +19,16 @@ pub enum GpuError {
     Validation { what: String, reason: String },
 }
 
+/// Every adapter wgpu finds (from the environment's backends), for `hologlyph devices`.
+pub fn list_adapters() -> Vec<wgpu::AdapterInfo> {
+    let instance =
+        wgpu::Instance::new(wgpu::InstanceDescriptor::new_without_display_handle_from_env());
+    pollster::block_on(instance.enumerate_adapters(wgpu::Backends::all()))
+        .iter()
+        .map(wgpu::Adapter::get_info)
+        .collect()
+}
+
 /// A device and queue, with the adapter they came from.
 #[derive(Clone)]
 pub struct GpuContext {

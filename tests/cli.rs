@@ -240,3 +240,11 @@ fn render_writes_a_lit_hologram_png_and_layers_differ() {
     };
     assert!(px(1, 1) < 200, "corner should be dark: {}", px(1, 1));
 }
+
+#[test]
+fn devices_lists_adapters_and_the_choice_auto_makes() {
+    let stdout = run(&["devices"]);
+    assert!(stdout.contains("fields with --backend auto:"), "{stdout}");
+    // CI installs lavapipe: at least one adapter line names its device type.
+    assert!(stdout.contains("Cpu") || stdout.contains("Gpu"), "{stdout}");
+}
