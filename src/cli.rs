@@ -85,7 +85,7 @@ pub struct FieldArgs {
     /// notice. (`render` always computes on the GPU, where the renderer reads them.)
     #[arg(long, value_enum, default_value = "auto")]
     pub backend: BackendArg,
-    /// Flattening tolerance in em (default: 0.2 field pixels).
+    /// Flattening tolerance in em (default: 1/8000 of the glyph's longer side, at every size).
     #[arg(long)]
     pub tolerance: Option<f64>,
     /// Density blur radius (Gaussian σ) in em.

@@ -17,8 +17,12 @@ use std::collections::HashMap;
 use crate::geometry::{EmPoint, EmRect};
 use crate::glyph::{Flattened, Line, crossing};
 
-/// A turn sharper than this at one vertex (radians) is a corner: 35°.
+/// Turning more than this (radians) within [`CORNER_WINDOW_EM`] of outline makes a corner:
+/// 35°.
 pub const CORNER_ANGLE: f64 = 35.0 * std::f64::consts::PI / 180.0;
+/// The stretch of outline over which turning is summed to find corners, em: a curve
+/// tighter than a radius of about 0.05 em counts as a corner.
+pub const CORNER_WINDOW_EM: f64 = 0.03;
 
 /// The oriented visible boundary, chained into loops and divided into parts.
 #[derive(Clone, Debug)]
@@ -310,30 +314,109 @@ fn sample_curvature(lines: &[Line], loops: &[Vec<u32>]) -> (Vec<OutlineSample>, 
     let mut samples = Vec::with_capacity(lines.len());
     let mut corner_at = vec![false; lines.len()];
     for (li, chain) in loops.iter().enumerate() {
-        let closed = chain.len() > 1
-            && lines[*chain.last().unwrap() as usize].b == lines[chain[0] as usize].a;
-        for k in 0..chain.len() {
-            if k == 0 && !closed {
-                continue;
-            }
-            let prev = lines[chain[(k + chain.len() - 1) % chain.len()] as usize];
+        let m = chain.len();
+        let closed = m > 1 && lines[chain[m - 1] as usize].b == lines[chain[0] as usize].a;
+        if !closed {
+            continue;
+        }
+        // Turning at the start of each segment, and arc length from the loop's start.
+        let mut turns = Vec::with_capacity(m);
+        let mut at_length = Vec::with_capacity(m);
+        let mut walked = 0.0;
+        for k in 0..m {
+            let prev = lines[chain[(k + m - 1) % m] as usize];
             let next = lines[chain[k] as usize];
             let u = prev.b.sub(prev.a);
             let v = next.b.sub(next.a);
-            let turn = u.cross(v).atan2(u.dot(v));
-            let mean_len = 0.5 * (u.length() + v.length());
-            let corner = turn.abs() > CORNER_ANGLE;
-            corner_at[chain[k] as usize] = corner;
+            turns.push((u.cross(v).atan2(u.dot(v)), 0.5 * (u.length() + v.length())));
+            at_length.push(walked);
+            walked += v.length();
+        }
+        let corners = find_corners(&turns, &at_length, walked);
+        for k in 0..m {
+            let (turn, mean_len) = turns[k];
+            corner_at[chain[k] as usize] = corners[k];
             samples.push(OutlineSample {
-                at: next.a,
+                at: lines[chain[k] as usize].a,
                 turn,
                 curvature: turn / mean_len.max(1e-12),
                 loop_index: li as u32,
-                corner,
+                corner: corners[k],
             });
         }
     }
     (samples, corner_at)
+}
+
+/// Corners of one closed loop: where the outline turns more than [`CORNER_ANGLE`] within
+/// [`CORNER_WINDOW_EM`] of arc length, one corner (the sharpest vertex) per such stretch.
+/// Summing over a fixed length rather than per vertex keeps corners — and so the parts and
+/// the ink regions — the same whatever tolerance the curves were flattened at.
+fn find_corners(turns: &[(f64, f64)], at_length: &[f64], total: f64) -> Vec<bool> {
+    let m = turns.len();
+    let half = CORNER_WINDOW_EM / 2.0;
+    // Windowed turning around each vertex (cyclic), by two pointers over the doubled loop.
+    let position = |k: usize| at_length[k % m] + (k / m) as f64 * total;
+    let mut windowed = vec![0.0; m];
+    let (mut lo, mut hi, mut sum) = (0usize, 0usize, 0.0);
+    for k in m..2 * m {
+        let centre = position(k);
+        while position(hi) <= centre + half && hi < k + m {
+            sum += turns[hi % m].0;
+            hi += 1;
+        }
+        while position(lo) < centre - half {
+            sum -= turns[lo % m].0;
+            lo += 1;
+        }
+        windowed[k - m] = sum;
+    }
+    let candidate: Vec<bool> = windowed.iter().map(|w| w.abs() > CORNER_ANGLE).collect();
+    // Arc length from vertex k to the next vertex.
+    let gap = |k: usize| {
+        if k + 1 < m {
+            at_length[k + 1] - at_length[k]
+        } else {
+            total - at_length[k]
+        }
+    };
+    // A vertex starts a stretch if it is a candidate and its predecessor is not, or lies
+    // farther back than the window.
+    let starts_run = |k: usize| {
+        let prev = (k + m - 1) % m;
+        candidate[k] && (!candidate[prev] || gap(prev) > CORNER_WINDOW_EM)
+    };
+    let mut corners = vec![false; m];
+    let Some(first) = (0..m).find(|&k| starts_run(k)) else {
+        if candidate.iter().any(|&c| c) {
+            // One stretch around the whole (short) loop: its sharpest vertex.
+            let sharpest = (0..m)
+                .max_by(|&a, &b| turns[a].0.abs().total_cmp(&turns[b].0.abs()))
+                .unwrap_or(0);
+            corners[sharpest] = true;
+        }
+        return corners;
+    };
+    let mut best: Option<usize> = None;
+    for step in 0..m {
+        let k = (first + step) % m;
+        if starts_run(k)
+            && let Some(b) = best.take()
+        {
+            corners[b] = true;
+        }
+        if candidate[k] {
+            if best.is_none_or(|b| turns[k].0.abs() > turns[b].0.abs()) {
+                best = Some(k);
+            }
+        } else if let Some(b) = best.take() {
+            corners[b] = true;
+        }
+    }
+    if let Some(b) = best {
+        corners[b] = true;
+    }
+    corners
 }
 
 /// Cuts every loop at its corners into parts.

@@ -24,7 +24,7 @@ pub struct Descriptor {
     pub contours: u32,
     /// Outline parts (runs between corners).
     pub parts: u32,
-    /// Vertices turning more than 35°.
+    /// Places where the outline turns more than 35° within 0.03 em.
     pub corners: u32,
     /// Ink area over the area of the glyph's bounding box.
     pub ink_ratio: f64,

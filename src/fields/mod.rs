@@ -37,10 +37,13 @@ pub struct FieldOptions {
     /// Empty margin on every side, as a fraction of the glyph's longer side.
     /// Default value: 0.125.
     pub margin: f64,
-    /// Flattening tolerance in em; `None` uses `tolerance_px` pixels. Default value: `None`.
+    /// Flattening tolerance in em; `None` uses `tolerance_fraction`. Default value: `None`.
     pub tolerance: Option<f64>,
-    /// Flattening tolerance in field pixels when `tolerance` is `None`. Default value: 0.2.
-    pub tolerance_px: f64,
+    /// Flattening tolerance when `tolerance` is `None`, as a fraction of the glyph's longer
+    /// side. It does not depend on the field size, so the flattened outline — and with it
+    /// the corners, parts and ink regions — is the same at every size; 1/8000 is 0.2 px at
+    /// 2048², the largest field. Default value: 1.25e-4.
+    pub tolerance_fraction: f64,
     /// Standard deviation of the density blur, in em. Default value: 0.02.
     pub density_sigma_em: f64,
 }
@@ -50,7 +53,7 @@ impl FieldOptions {
         size: 256,
         margin: 0.125,
         tolerance: None,
-        tolerance_px: 0.2,
+        tolerance_fraction: 1.25e-4,
         density_sigma_em: 0.02,
     };
 

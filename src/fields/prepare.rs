@@ -90,11 +90,12 @@ impl Prepared {
                 what: outline.source.describe(),
             }));
         }
-        let rough_grid = FieldGrid::around(rough, size, options.margin_for(rough));
         let tolerance = match options.tolerance {
             Some(t) if (MIN_TOLERANCE..=MAX_TOLERANCE).contains(&t) => t,
             Some(t) => return Err(FieldError::BadTolerance { tolerance: t }),
-            None => (rough_grid.em_per_px * options.tolerance_px).max(MIN_TOLERANCE),
+            None => {
+                (rough.width().max(rough.height()) * options.tolerance_fraction).max(MIN_TOLERANCE)
+            }
         };
         let flat = flatten(outline, tolerance)?;
         let boundary = Boundary::extract(&flat);
