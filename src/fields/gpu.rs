@@ -367,15 +367,7 @@ impl GpuFieldEngine {
                 let start = std::time::Instant::now();
                 let mut encoder = device
                     .create_command_encoder(&wgpu::CommandEncoderDescriptor { label: Some(label) });
-                {
-                    let mut pass = encoder.begin_compute_pass(&wgpu::ComputePassDescriptor {
-                        label: Some(label),
-                        timestamp_writes: None,
-                    });
-                    pass.set_pipeline(pipeline);
-                    pass.set_bind_group(0, group, &[]);
-                    pass.dispatch_workgroups(*groups, *groups, 1);
-                }
+                record_pass(&mut encoder, label, pipeline, group, *groups);
                 self.ctx.queue.submit([encoder.finish()]);
                 wait(label)?;
                 list.push((label, start.elapsed().as_secs_f64() * 1e3));
@@ -384,14 +376,7 @@ impl GpuFieldEngine {
             return Ok(out);
         }
         for (label, pipeline, group, groups) in &passes[..count] {
-            // One compute pass per field pass: wgpu orders storage writes between passes.
-            let mut pass = encoder.begin_compute_pass(&wgpu::ComputePassDescriptor {
-                label: Some(label),
-                timestamp_writes: None,
-            });
-            pass.set_pipeline(pipeline);
-            pass.set_bind_group(0, group, &[]);
-            pass.dispatch_workgroups(*groups, *groups, 1);
+            record_pass(&mut encoder, label, pipeline, group, *groups);
         }
         self.ctx.queue.submit([encoder.finish()]);
         self.ctx.check("the field passes")?;
@@ -461,6 +446,24 @@ impl GpuFieldEngine {
         let fields = self.dispatch(prep)?;
         self.read_back(&fields)
     }
+}
+
+/// Records one field pass as its own compute pass (wgpu orders storage writes between
+/// passes), over `groups × groups` workgroups.
+fn record_pass(
+    encoder: &mut wgpu::CommandEncoder,
+    label: &str,
+    pipeline: &wgpu::ComputePipeline,
+    group: &wgpu::BindGroup,
+    groups: u32,
+) {
+    let mut pass = encoder.begin_compute_pass(&wgpu::ComputePassDescriptor {
+        label: Some(label),
+        timestamp_writes: None,
+    });
+    pass.set_pipeline(pipeline);
+    pass.set_bind_group(0, group, &[]);
+    pass.dispatch_workgroups(groups, groups, 1);
 }
 
 fn b(buffer: &wgpu::Buffer) -> Option<wgpu::BindingResource<'_>> {
