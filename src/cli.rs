@@ -35,6 +35,22 @@ pub enum Command {
     Demo(DemoArgs),
     /// List the GPU adapters wgpu finds, and which one the field engine would use.
     Devices,
+    /// What a LoRA adapter's files say: a .safetensors file (header only) or a PEFT folder.
+    Adapter(AdapterArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct AdapterArgs {
+    /// A .safetensors file or a folder with adapter_config.json.
+    pub path: PathBuf,
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: OutputFormat,
+}
+
+#[derive(Copy, Clone, Debug, ValueEnum, PartialEq, Eq)]
+pub enum OutputFormat {
+    Text,
+    Json,
 }
 
 #[derive(Args, Debug, Clone)]
@@ -168,6 +184,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Render(args) => render_command(&args),
         Command::Demo(args) => demo_command(&args),
         Command::Devices => devices_command(),
+        Command::Adapter(args) => adapter_command(&args),
     }
 }
 
@@ -494,6 +511,39 @@ fn demo_command(args: &DemoArgs) -> Result<()> {
             fields.region_list.len(),
             fields.timings.prepare_ms + fields.timings.fields_ms + fields.timings.finish_ms,
             display(&dir)
+        );
+    }
+    Ok(())
+}
+
+fn adapter_command(args: &AdapterArgs) -> Result<()> {
+    let info = crate::adapters::read_adapter(&args.path)?;
+    if args.format == OutputFormat::Json {
+        println!("{}", serde_json::to_string_pretty(&info)?);
+        return Ok(());
+    }
+    println!("{}", info.path.display());
+    fn line<T: std::fmt::Debug>(name: &str, v: &Option<crate::adapters::Sourced<T>>) {
+        match v {
+            Some(s) => println!("  {name:<16} {:?}   ({})", s.value, s.source),
+            None => println!("  {name:<16} unknown"),
+        }
+    }
+    line("type", &info.peft_type);
+    line("base model", &info.base_model);
+    line("rank", &info.rank);
+    line("alpha", &info.alpha);
+    line("scaling", &info.scaling);
+    line("target modules", &info.target_modules);
+    line("trigger phrases", &info.trigger_phrases);
+    println!(
+        "  {:<16} {} ({} bytes), dtypes {:?}",
+        "tensors", info.tensor_count, info.tensor_bytes, info.dtypes
+    );
+    if !info.metadata.is_empty() {
+        println!(
+            "  metadata keys    {}",
+            info.metadata.keys().cloned().collect::<Vec<_>>().join(", ")
         );
     }
     Ok(())

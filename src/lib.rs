@@ -5,6 +5,7 @@
 //! the field engine (`fields`) turns it into distance, curvature, density, voids and region
 //! fields on the GPU (with a CPU twin for every pass), and `hologram` lights those fields.
 
+pub mod adapters;
 pub mod cli;
 pub mod fields;
 pub mod geometry;
