@@ -106,8 +106,34 @@ fn fields_of_a_font_character_records_font_and_code_point() {
     assert_eq!(meta["source"]["kind"], "font");
     assert_eq!(meta["source"]["code_point"], "U+1F702");
     assert_eq!(meta["source"]["font"], "Noto Sans Symbols Regular");
+    assert_eq!(meta["source"]["name"], "ALCHEMICAL SYMBOL FOR FIRE");
+    assert_eq!(meta["source"]["block"], "Alchemical Symbols");
+    assert_eq!(meta["source"]["category"], "So");
     assert!(meta["source"]["units_per_em"].as_u64().unwrap() > 0);
     assert_eq!(meta["descriptor"]["holes"], 1);
+}
+
+#[test]
+fn the_seed_characters_have_their_unicode_names_and_blocks() {
+    use hologlyph::glyph::unicode::CharInfo;
+    let ascent = CharInfo::of('⟁');
+    assert_eq!(
+        ascent.name.as_deref(),
+        Some("WHITE TRIANGLE CONTAINING SMALL WHITE TRIANGLE")
+    );
+    assert_eq!(
+        ascent.block.as_deref(),
+        Some("Miscellaneous Mathematical Symbols-A")
+    );
+    assert_eq!(ascent.category, "Sm");
+    let breath = CharInfo::of('🫁');
+    assert_eq!(breath.name.as_deref(), Some("LUNGS"));
+    assert_eq!(
+        breath.block.as_deref(),
+        Some("Symbols and Pictographs Extended-A")
+    );
+    assert_eq!(CharInfo::of('\u{E000}').name, None);
+    assert_eq!(CharInfo::of('Ж').block.as_deref(), Some("Cyrillic"));
 }
 
 #[test]

@@ -104,8 +104,7 @@ impl FontData {
                 } else {
                     "bundled"
                 },
-                character: c.to_string(),
-                code_point: format!("U+{:04X}", c as u32),
+                unicode: super::unicode::CharInfo::of(c),
                 glyph_id: glyph.0,
                 units_per_em,
             },

@@ -4,6 +4,7 @@ mod flatten;
 pub mod font;
 pub mod samples;
 mod svg;
+pub mod unicode;
 
 use std::path::PathBuf;
 
@@ -52,8 +53,9 @@ pub enum GlyphSource {
         file: Option<PathBuf>,
         /// `bundled` or `user`.
         origin: &'static str,
-        character: String,
-        code_point: String,
+        /// Character, code point, Unicode name, block and category.
+        #[serde(flatten)]
+        unicode: unicode::CharInfo,
         glyph_id: u16,
         units_per_em: u16,
     },
@@ -73,13 +75,12 @@ impl GlyphSource {
     /// A short name for messages and file names.
     pub fn describe(&self) -> String {
         match self {
-            GlyphSource::Font {
-                character,
-                code_point,
-                font,
-                ..
-            } => {
-                format!("{character} ({code_point}, {font})")
+            GlyphSource::Font { unicode, font, .. } => {
+                let name = unicode.name.as_deref().unwrap_or("unnamed");
+                format!(
+                    "{} ({}, {name}, {font})",
+                    unicode.character, unicode.code_point
+                )
             }
             GlyphSource::Svg { file, .. } => file.display().to_string(),
             GlyphSource::PathData { data } => {
