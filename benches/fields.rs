@@ -178,14 +178,14 @@ fn main() {
         let ours = cap.map_or(ours, |c| c.min(ours)).min(all.len());
         let theirs = cap.map_or(theirs, |c| c.min(theirs)).min(ours);
         let options = FieldOptions::DEFAULT.with_size(size as u32);
-        let (mut gpu_full, mut gpu_dist, mut cpu_full, mut cpu_dist, mut brute, mut fdsm_t) = (
-            Samples::default(),
-            Samples::default(),
-            Samples::default(),
-            Samples::default(),
-            Samples::default(),
-            Samples::default(),
-        );
+        let [
+            mut gpu_full,
+            mut gpu_dist,
+            mut cpu_full,
+            mut cpu_dist,
+            mut brute,
+            mut fdsm_t,
+        ] = std::array::from_fn(|_| Samples::default());
         for (i, (_, outline)) in all.iter().take(ours).enumerate() {
             let prep = Prepared::new(outline, &options).expect("prepares");
             gpu_full.time(|| {
@@ -241,14 +241,8 @@ fn main() {
             .expect("bundled fonts cover the seed");
         for size in [256u32, 512, 1024] {
             let options = FieldOptions::DEFAULT.with_size(size);
-            let (mut prep_t, mut a, mut b, mut cf, mut cd, mut f) = (
-                Samples::default(),
-                Samples::default(),
-                Samples::default(),
-                Samples::default(),
-                Samples::default(),
-                Samples::default(),
-            );
+            let [mut prep_t, mut a, mut b, mut cf, mut cd, mut f] =
+                std::array::from_fn(|_| Samples::default());
             let prep = prep_t.time(|| Prepared::new(&outline, &options).expect("prepares"));
             a.time(|| gpu.compute(&prep).expect("GPU"));
             b.time(|| gpu.distance(&prep).expect("GPU"));
@@ -319,12 +313,7 @@ fn main() {
                 .with_tolerance(tolerance);
             let prep = Prepared::new(outline, &options).expect("prepares");
             let flat = glyph::flatten(outline, prep.tolerance).expect("flattens");
-            let (mut a, mut b, mut c, mut d) = (
-                Samples::default(),
-                Samples::default(),
-                Samples::default(),
-                Samples::default(),
-            );
+            let [mut a, mut b, mut c, mut d] = std::array::from_fn(|_| Samples::default());
             a.time(|| gpu.compute(&prep).expect("GPU"));
             b.time(|| gpu.distance(&prep).expect("GPU"));
             c.time(|| cpu::distance(&prep));

@@ -9,7 +9,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use serde::Serialize;
 
 use crate::fields::batch::map_batch;
-use crate::fields::{BackendChoice, FieldEngine, FieldOptions};
+use crate::fields::{BackendChoice, FieldEngine, FieldOptions, GpuFieldEngine, Prepared};
 use crate::glyph::{self, FillRule, FontSet, Outline};
 use crate::hologram::{self, Frame, HologramRenderer, Layer, Style};
 use crate::output;
@@ -296,7 +296,10 @@ fn fields_command(args: &FieldsArgs) -> Result<()> {
     let device = engine.device_name();
     let Some(chars) = batch else {
         let outline = single_outline(&args.source)?;
-        let fields = engine.compute(&outline, &options)?;
+        // Prepared once: for the fields written to disk and for the GPU fields rendered.
+        let start = Instant::now();
+        let prep = Prepared::new(&outline, &options)?;
+        let fields = engine.compute_prepared(&prep, start.elapsed().as_secs_f64() * 1e3)?;
         output::write_fields(
             &args.out,
             &fields,
@@ -390,18 +393,13 @@ fn batch_glyph(
 
 /// Computes fields on the GPU and renders one frame.
 fn render_outline(
-    engine: &FieldEngine,
+    gpu: &GpuFieldEngine,
     renderer: &HologramRenderer,
-    outline: &Outline,
-    options: &FieldOptions,
+    prep: &Prepared,
     frames: &[(Frame, PathBuf)],
     image_size: u32,
 ) -> Result<()> {
-    let gpu = engine
-        .gpu()
-        .context("rendering needs a GPU adapter (on a machine without a GPU install Mesa's lavapipe: apt-get install mesa-vulkan-drivers)")?;
-    let prep = crate::fields::Prepared::new(outline, options)?;
-    let fields = gpu.dispatch(&prep)?;
+    let fields = gpu.dispatch(prep)?;
     for (frame, path) in frames {
         let rgba = hologram::render_offscreen(
             gpu.context(),
@@ -430,11 +428,11 @@ fn render_command(args: &RenderArgs) -> Result<()> {
         layer: args.layer,
         highlight: None,
     };
+    let prep = Prepared::new(&outline, &options)?;
     render_outline(
-        &engine,
+        gpu,
         &renderer,
-        &outline,
-        &options,
+        &prep,
         &[(frame, args.output.clone())],
         image_size,
     )?;
@@ -457,7 +455,10 @@ fn demo_command(args: &DemoArgs) -> Result<()> {
         let outline = fonts.outline(c)?;
         let name = format!("U+{:04X}", c as u32);
         let dir = args.out.join(&name);
-        let fields = engine.compute(&outline, &options)?;
+        // Prepared once: for the fields written to disk and for the GPU fields rendered.
+        let start = Instant::now();
+        let prep = Prepared::new(&outline, &options)?;
+        let fields = engine.compute_prepared(&prep, start.elapsed().as_secs_f64() * 1e3)?;
         output::write_fields(
             &dir,
             &fields,
@@ -465,7 +466,7 @@ fn demo_command(args: &DemoArgs) -> Result<()> {
             &device,
             options.density_sigma_em,
         )?;
-        if let Some(renderer) = &renderer {
+        if let (Some(renderer), Some(gpu)) = (&renderer, engine.gpu()) {
             let styles = [
                 Style::Hieroglyph,
                 Style::Alchemical,
@@ -501,7 +502,7 @@ fn demo_command(args: &DemoArgs) -> Result<()> {
                     dir.join(format!("layer-{}.png", layer_name(layer))),
                 )
             }));
-            render_outline(&engine, renderer, &outline, &options, &frames, args.size)?;
+            render_outline(gpu, renderer, &prep, &frames, args.size)?;
         }
         println!(
             "{} {}: holes {}, regions {}, {:.1} ms on {device} → {}",

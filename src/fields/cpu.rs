@@ -304,7 +304,13 @@ pub fn regions(
         .and(nearest)
         .for_each(|k, &d, &label, &near| {
             *k = if d < 0.0 {
-                n * n + prep.part_of.get(near as usize).copied().unwrap_or(0)
+                n * n
+                    + prep
+                        .boundary
+                        .part_of
+                        .get(near as usize)
+                        .copied()
+                        .unwrap_or(0)
             } else {
                 label
             };

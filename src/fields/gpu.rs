@@ -140,7 +140,7 @@ impl GpuFieldEngine {
         let lines = init("fields.lines", bytemuck::cast_slice(&prep.lines), storage);
         let part_of = init(
             "fields.part_of",
-            bytemuck::cast_slice(&nonempty(&prep.part_of)),
+            bytemuck::cast_slice(&nonempty(&prep.boundary.part_of)),
             storage,
         );
         let tile_start = init(

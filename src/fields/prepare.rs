@@ -67,7 +67,6 @@ pub struct Prepared {
     pub flattened_segments: usize,
     /// Boundary segments as `(a.x, a.y, b.x, b.y)` in em.
     pub lines: Vec<[f32; 4]>,
-    pub part_of: Vec<u32>,
     /// Candidate segments of each distance tile (row-major, `tiles × tiles`), compressed:
     /// tile `k` owns `tile_items[tile_start[k]..tile_start[k + 1]]`.
     pub tile_start: Vec<u32>,
@@ -158,7 +157,6 @@ impl Prepared {
             density_size: grid.size.div_ceil(density_step),
             _pad: 0.0,
         };
-        let part_of = boundary.part_of.clone();
         Self {
             grid,
             params,
@@ -166,17 +164,11 @@ impl Prepared {
             tolerance,
             flattened_segments,
             lines,
-            part_of,
             tile_start,
             tile_items,
             row_start,
             row_items,
         }
-    }
-
-    /// Pixels in the field.
-    pub fn pixel_count(&self) -> usize {
-        (self.grid.size as usize).pow(2)
     }
 }
 
