@@ -7,10 +7,13 @@
 
 pub mod adapters;
 pub mod cli;
+pub mod embedding;
 pub mod fields;
 pub mod geometry;
 pub mod glyph;
 pub mod gpu;
 pub mod hologram;
+pub mod library;
 pub mod output;
+pub mod protocol;
 pub mod shaders;

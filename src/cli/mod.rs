@@ -1,4 +1,7 @@
-//! The command line: `fields`, `render` and `demo`.
+//! The command line: `fields`, `render`, `demo`, `devices`, `adapter`, and the library
+//! commands `check`, `search` and `unfold`.
+
+mod library;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -37,6 +40,12 @@ pub enum Command {
     Devices,
     /// What a LoRA adapter's files say: a .safetensors file (header only) or a PEFT folder.
     Adapter(AdapterArgs),
+    /// Validate a library file: every problem with file:line:column; exit 1 on errors.
+    Check(library::CheckArgs),
+    /// Run the five-step protocol on a symbol: recognise, scenes, adapter, unfold, outputs.
+    Unfold(library::UnfoldArgs),
+    /// Find symbols by name, gloss, component, character or U+XXXX; or --near SYMBOL.
+    Search(library::SearchArgs),
 }
 
 #[derive(Args, Debug)]
@@ -185,6 +194,9 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Demo(args) => demo_command(&args),
         Command::Devices => devices_command(),
         Command::Adapter(args) => adapter_command(&args),
+        Command::Check(args) => library::check_command(&args),
+        Command::Unfold(args) => library::unfold_command(&args),
+        Command::Search(args) => library::search_command(&args),
     }
 }
 

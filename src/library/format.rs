@@ -1,0 +1,1240 @@
+//! The library's TOML file ↔ the model: the only module that knows the on-disk format.
+//!
+//! Reading walks the parsed document by hand instead of deriving, so that one wrong value
+//! costs only that value: every problem is collected with its place and the rest of the
+//! file still loads. The grammar is documented in `assets/library/FORMAT.md`.
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use toml_edit::{Array, ArrayOfTables, DocumentMut, InlineTable, Item, Table, TableLike, Value};
+
+use super::{
+    Adapter, Concept, GlyphRef, Library, Lineage, Original, Problem, RegionLink, Register, Scene,
+    Severity, Symbol, Tour, TourStep, Weighted,
+};
+use crate::hologram::Style;
+
+/// The format version this build reads and writes.
+pub const FORMAT_VERSION: i64 = 1;
+const FORMAT_NAME: &str = "hologlyph-library";
+
+/// What an id or a link names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(super) enum Kind {
+    Symbol,
+    Scene,
+    Adapter,
+    Concept,
+    Tour,
+}
+
+impl Kind {
+    pub(super) fn name(self) -> &'static str {
+        match self {
+            Kind::Symbol => "symbol",
+            Kind::Scene => "scene",
+            Kind::Adapter => "adapter",
+            Kind::Concept => "concept",
+            Kind::Tour => "tour",
+        }
+    }
+}
+
+/// What a link may point to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(super) enum Target {
+    One(Kind),
+    /// A scene's links: a scene, a symbol or an adapter.
+    AnyOf,
+    /// A region link id of the given symbol.
+    Region {
+        symbol: String,
+    },
+}
+
+/// A link as written, for the cross-reference checks.
+pub(super) struct Ref {
+    pub target: Target,
+    pub id: String,
+    pub from: String,
+    pub span: Option<Range<usize>>,
+}
+
+/// An id as declared.
+pub(super) struct Decl {
+    pub kind: Kind,
+    pub id: String,
+    pub span: Option<Range<usize>>,
+}
+
+/// A region anchor as written: (symbol index, region index).
+pub(super) struct AnchorDecl {
+    pub symbol: usize,
+    pub region: usize,
+    pub span: Option<Range<usize>>,
+}
+
+/// The converted library plus what the checks need to point at places.
+pub(super) struct Parsed {
+    pub library: Library,
+    pub problems: Vec<Problem>,
+    pub decls: Vec<Decl>,
+    pub refs: Vec<Ref>,
+    pub anchors: Vec<AnchorDecl>,
+    /// Per symbol: the span of its `glyph` value.
+    pub glyph_spans: Vec<Option<Range<usize>>>,
+}
+
+/// Byte offset → 1-based line and column (in characters).
+pub(super) fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(text.len());
+    let before = &text[..text.floor_char_boundary(offset)];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    (line, before[line_start..].chars().count() + 1)
+}
+
+pub(super) fn problem(
+    text: &str,
+    path: &Path,
+    severity: Severity,
+    span: Option<Range<usize>>,
+    message: String,
+) -> Problem {
+    let (line, column) = span.map_or((1, 1), |s| line_column(text, s.start));
+    Problem {
+        severity,
+        file: path.to_path_buf(),
+        line,
+        column,
+        message,
+    }
+}
+
+struct Cx<'a> {
+    text: &'a str,
+    path: &'a Path,
+    parsed: Parsed,
+    axes: Vec<String>,
+}
+
+impl Cx<'_> {
+    fn error(&mut self, span: Option<Range<usize>>, message: String) {
+        let p = problem(self.text, self.path, Severity::Error, span, message);
+        self.parsed.problems.push(p);
+    }
+
+    fn warn(&mut self, span: Option<Range<usize>>, message: String) {
+        let p = problem(self.text, self.path, Severity::Warning, span, message);
+        self.parsed.problems.push(p);
+    }
+
+    fn link(&mut self, target: Target, id: String, from: &str, span: Option<Range<usize>>) {
+        self.parsed.refs.push(Ref {
+            target,
+            id,
+            from: from.to_string(),
+            span,
+        });
+    }
+}
+
+/// A table being read, the name it goes by in messages, and its span.
+struct Obj<'t> {
+    table: &'t dyn TableLike,
+    what: String,
+    span: Option<Range<usize>>,
+}
+
+fn item_span(item: &Item) -> Option<Range<usize>> {
+    match item {
+        Item::Value(v) => v.span(),
+        Item::Table(t) => t.span(),
+        Item::ArrayOfTables(a) => a.span(),
+        Item::None => None,
+    }
+}
+
+impl<'t> Obj<'t> {
+    fn new(table: &'t dyn TableLike, what: String, span: Option<Range<usize>>) -> Self {
+        Obj { table, what, span }
+    }
+
+    /// The span of a key's value, else of the key, else of the table.
+    fn span_of(&self, key: &str) -> Option<Range<usize>> {
+        match self.table.get_key_value(key) {
+            Some((k, item)) => item_span(item).or_else(|| k.span()),
+            None => self.span.clone(),
+        }
+    }
+
+    fn key_span(&self, key: &str) -> Option<Range<usize>> {
+        self.table
+            .key(key)
+            .and_then(|k| k.span())
+            .or_else(|| self.span.clone())
+    }
+
+    fn unknown_keys(&self, cx: &mut Cx, known: &[&str]) {
+        for (key, _) in self.table.iter() {
+            if !known.contains(&key) {
+                let span = self.key_span(key);
+                cx.warn(
+                    span,
+                    format!(
+                        "unknown key `{key}` in {} (ignored); known keys: {}",
+                        self.what,
+                        known.join(", ")
+                    ),
+                );
+            }
+        }
+    }
+
+    fn wrong_type(&self, cx: &mut Cx, key: &str, expected: &str) {
+        let found = self.table.get(key).map_or("nothing", Item::type_name);
+        cx.error(
+            self.span_of(key),
+            format!("`{key}` in {} must be {expected}, not {found}", self.what),
+        );
+    }
+
+    fn string(&self, cx: &mut Cx, key: &str, required: bool) -> Option<String> {
+        match self.table.get(key) {
+            None if required => {
+                cx.error(
+                    self.span.clone(),
+                    format!("{} has no `{key}` (a string is required)", self.what),
+                );
+                None
+            }
+            None => None,
+            Some(item) => match item.as_str() {
+                Some(s) => Some(s.to_string()),
+                None => {
+                    self.wrong_type(cx, key, "a string");
+                    None
+                }
+            },
+        }
+    }
+
+    fn number(&self, cx: &mut Cx, key: &str) -> Option<f64> {
+        let item = self.table.get(key)?;
+        match as_number(item.as_value()) {
+            Some(v) if v.is_finite() => Some(v),
+            _ => {
+                self.wrong_type(cx, key, "a finite number");
+                None
+            }
+        }
+    }
+
+    fn integer(&self, cx: &mut Cx, key: &str) -> Option<i64> {
+        let item = self.table.get(key)?;
+        match item.as_integer() {
+            Some(v) => Some(v),
+            None => {
+                self.wrong_type(cx, key, "an integer");
+                None
+            }
+        }
+    }
+
+    fn array(&self, cx: &mut Cx, key: &str) -> Option<&'t Array> {
+        let item = self.table.get(key)?;
+        match item.as_array() {
+            Some(a) => Some(a),
+            None => {
+                self.wrong_type(cx, key, "an array");
+                None
+            }
+        }
+    }
+
+    /// A list of strings, each with its span.
+    fn strings(&self, cx: &mut Cx, key: &str) -> Vec<(String, Option<Range<usize>>)> {
+        let Some(array) = self.array(cx, key) else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for v in array.iter() {
+            match v.as_str() {
+                Some(s) => out.push((s.to_string(), v.span())),
+                None => cx.error(
+                    v.span(),
+                    format!(
+                        "`{key}` in {} must hold strings, not {}",
+                        self.what,
+                        v.type_name()
+                    ),
+                ),
+            }
+        }
+        out
+    }
+
+    fn sub_table(&self, cx: &mut Cx, key: &str) -> Option<Obj<'t>> {
+        let item = self.table.get(key)?;
+        match item.as_table_like() {
+            Some(t) => Some(Obj::new(
+                t,
+                format!("`{key}` of {}", self.what),
+                self.span_of(key),
+            )),
+            None => {
+                self.wrong_type(cx, key, "a table");
+                None
+            }
+        }
+    }
+
+    /// An array of tables (`[[symbol.region]]`) or an array of inline tables.
+    fn tables(&self, cx: &mut Cx, key: &str) -> Vec<(&'t dyn TableLike, Option<Range<usize>>)> {
+        let Some(item) = self.table.get(key) else {
+            return Vec::new();
+        };
+        if let Some(aot) = item.as_array_of_tables() {
+            return aot
+                .iter()
+                .map(|t| (t as &dyn TableLike, t.span()))
+                .collect();
+        }
+        if let Some(array) = item.as_array() {
+            let mut out = Vec::new();
+            for v in array.iter() {
+                match v.as_inline_table() {
+                    Some(t) => out.push((t as &dyn TableLike, v.span())),
+                    None => cx.error(
+                        v.span(),
+                        format!(
+                            "`{key}` in {} must hold tables, not {}",
+                            self.what,
+                            v.type_name()
+                        ),
+                    ),
+                }
+            }
+            return out;
+        }
+        self.wrong_type(cx, key, "an array of tables");
+        Vec::new()
+    }
+}
+
+fn as_number(v: Option<&Value>) -> Option<f64> {
+    match v? {
+        Value::Float(f) => Some(*f.value()),
+        Value::Integer(i) => Some(*i.value() as f64),
+        _ => None,
+    }
+}
+
+/// Parses library text into the model, collecting every problem it can find alone (the
+/// cross-reference checks follow in `validate`).
+pub(super) fn parse(text: &str, path: &Path) -> Parsed {
+    let mut cx = Cx {
+        text,
+        path,
+        parsed: Parsed {
+            library: Library {
+                base_dir: path.parent().map(Path::to_path_buf).unwrap_or_default(),
+                ..Library::default()
+            },
+            problems: Vec::new(),
+            decls: Vec::new(),
+            refs: Vec::new(),
+            anchors: Vec::new(),
+            glyph_spans: Vec::new(),
+        },
+        axes: Vec::new(),
+    };
+    let doc = match toml_edit::Document::parse(text) {
+        Ok(doc) => doc,
+        Err(e) => {
+            let message = format!("this is not valid TOML: {}", e.message().trim());
+            cx.error(e.span(), message);
+            return cx.parsed;
+        }
+    };
+    let root = Obj::new(doc.as_table(), "the library".to_string(), Some(0..0));
+    root.unknown_keys(
+        &mut cx,
+        &[
+            "format",
+            "version",
+            "title",
+            "description",
+            "axes",
+            "concept",
+            "symbol",
+            "scene",
+            "adapter",
+            "tour",
+        ],
+    );
+    match root.string(&mut cx, "format", false) {
+        Some(f) if f != FORMAT_NAME => {
+            let span = root.span_of("format");
+            cx.error(
+                span,
+                format!("`format` is \"{f}\"; a Hologlyph library says \"{FORMAT_NAME}\""),
+            );
+        }
+        _ => {}
+    }
+    match root.integer(&mut cx, "version") {
+        None if !root.table.contains_key("version") => cx.error(
+            Some(0..0),
+            format!("the library has no `version`; this Hologlyph reads version {FORMAT_VERSION}"),
+        ),
+        Some(v) if v != FORMAT_VERSION => {
+            let span = root.span_of("version");
+            let why = if v > FORMAT_VERSION {
+                "it was written by a newer Hologlyph; what this one understands is read"
+            } else {
+                "no such version was ever written"
+            };
+            cx.error(
+                span,
+                format!("unknown library version {v}: this Hologlyph reads version {FORMAT_VERSION} ({why})"),
+            );
+        }
+        _ => {}
+    }
+    cx.parsed.library.title = root.string(&mut cx, "title", false).unwrap_or_default();
+    cx.parsed.library.description = root
+        .string(&mut cx, "description", false)
+        .unwrap_or_default();
+    let mut axes: Vec<String> = Vec::new();
+    for (axis, span) in root.strings(&mut cx, "axes") {
+        if axes.contains(&axis) {
+            cx.error(span, format!("axis `{axis}` is listed twice"));
+        } else {
+            axes.push(axis);
+        }
+    }
+    cx.axes = axes.clone();
+    cx.parsed.library.axes = axes;
+
+    for (t, span) in root.tables(&mut cx, "concept") {
+        if let Some(c) = read_concept(&mut cx, Obj::new(t, "a concept".into(), span)) {
+            cx.parsed.library.concepts.push(c);
+        }
+    }
+    for (t, span) in root.tables(&mut cx, "symbol") {
+        let span_copy = span.clone();
+        if let Some((s, glyph_span)) = read_symbol(&mut cx, Obj::new(t, "a symbol".into(), span)) {
+            let index = cx.parsed.library.symbols.len();
+            for r in 0..s.regions.len() {
+                let anchor_span = t
+                    .get("region")
+                    .and_then(|item| region_table_span(item, r))
+                    .or_else(|| span_copy.clone());
+                cx.parsed.anchors.push(AnchorDecl {
+                    symbol: index,
+                    region: r,
+                    span: anchor_span,
+                });
+            }
+            cx.parsed.glyph_spans.push(glyph_span);
+            cx.parsed.library.symbols.push(s);
+        }
+    }
+    for (t, span) in root.tables(&mut cx, "scene") {
+        if let Some(s) = read_scene(&mut cx, Obj::new(t, "a scene".into(), span)) {
+            cx.parsed.library.scenes.push(s);
+        }
+    }
+    for (t, span) in root.tables(&mut cx, "adapter") {
+        if let Some(a) = read_adapter(&mut cx, Obj::new(t, "an adapter".into(), span)) {
+            cx.parsed.library.adapters.push(a);
+        }
+    }
+    for (t, span) in root.tables(&mut cx, "tour") {
+        if let Some(tour) = read_tour(&mut cx, Obj::new(t, "a tour".into(), span)) {
+            cx.parsed.library.tours.push(tour);
+        }
+    }
+    cx.parsed
+}
+
+/// The span of the `at` of the r-th region table.
+fn region_table_span(item: &Item, r: usize) -> Option<Range<usize>> {
+    let table: &dyn TableLike = if let Some(aot) = item.as_array_of_tables() {
+        aot.get(r)?
+    } else {
+        item.as_array()?.get(r)?.as_inline_table()?
+    };
+    table.get("at").and_then(item_span)
+}
+
+/// Reads `id`, declares it, and renames the object for messages.
+fn read_id(cx: &mut Cx, obj: &mut Obj, kind: Kind, key: &str) -> Option<String> {
+    let id = obj.string(cx, key, true)?;
+    if id.trim().is_empty() {
+        let span = obj.span_of(key);
+        cx.error(span, format!("{} has an empty `{key}`", obj.what));
+        return None;
+    }
+    cx.parsed.decls.push(Decl {
+        kind,
+        id: id.clone(),
+        span: obj.span_of(key),
+    });
+    obj.what = format!("{} `{id}`", kind.name());
+    Some(id)
+}
+
+fn read_concept(cx: &mut Cx, mut obj: Obj) -> Option<Concept> {
+    let name = read_id(cx, &mut obj, Kind::Concept, "name")?;
+    obj.unknown_keys(cx, &["name", "gloss", "vector", "colour"]);
+    let mut vector = vec![0.0f32; cx.axes.len()];
+    if let Some(v) = obj.sub_table(cx, "vector") {
+        for (axis, item) in v.table.iter() {
+            let span = v.span_of(axis);
+            let Some(w) = as_number(item.as_value()) else {
+                cx.error(
+                    span,
+                    format!("weight of axis `{axis}` in {} must be a number", obj.what),
+                );
+                continue;
+            };
+            match cx.axes.iter().position(|a| a == axis) {
+                Some(i) => vector[i] = w as f32,
+                None => {
+                    let span = v.key_span(axis);
+                    cx.error(
+                        span,
+                        format!(
+                            "{} uses axis `{axis}`, which the library's `axes` does not list",
+                            obj.what
+                        ),
+                    );
+                }
+            }
+        }
+    }
+    if vector.iter().all(|&w| w == 0.0) {
+        let span = obj.span.clone();
+        cx.error(
+            span,
+            format!("{} has no non-zero `vector` weight on any axis", obj.what),
+        );
+    }
+    let colour = match obj.string(cx, "colour", false) {
+        Some(hex) => {
+            let c = parse_colour(&hex);
+            if c.is_none() {
+                let span = obj.span_of("colour");
+                cx.error(
+                    span,
+                    format!("`colour` of {} is \"{hex}\"; write it as #rrggbb", obj.what),
+                );
+            }
+            c
+        }
+        None => None,
+    };
+    Some(Concept {
+        name,
+        gloss: obj.string(cx, "gloss", false).unwrap_or_default(),
+        vector,
+        colour,
+    })
+}
+
+fn parse_colour(hex: &str) -> Option<[u8; 3]> {
+    let h = hex.strip_prefix('#')?;
+    if h.len() != 6 || !h.is_ascii() {
+        return None;
+    }
+    let byte = |i: usize| u8::from_str_radix(&h[i..i + 2], 16).ok();
+    Some([byte(0)?, byte(2)?, byte(4)?])
+}
+
+fn read_components(cx: &mut Cx, obj: &Obj, key: &str) -> Vec<Weighted> {
+    let Some(t) = obj.sub_table(cx, key) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (concept, item) in t.table.iter() {
+        let span = t.key_span(concept);
+        match as_number(item.as_value()) {
+            Some(w) if w.is_finite() && w >= 0.0 => {
+                let from = obj.what.clone();
+                cx.link(Target::One(Kind::Concept), concept.to_string(), &from, span);
+                out.push(Weighted {
+                    concept: concept.to_string(),
+                    weight: w as f32,
+                });
+            }
+            _ => {
+                let span = t.span_of(concept);
+                cx.error(
+                    span,
+                    format!("weight of `{concept}` in {} must be a number ≥ 0", obj.what),
+                );
+            }
+        }
+    }
+    out
+}
+
+fn read_links(cx: &mut Cx, obj: &Obj, key: &str, target: Target) -> Vec<String> {
+    let from = obj.what.clone();
+    obj.strings(cx, key)
+        .into_iter()
+        .map(|(id, span)| {
+            cx.link(target.clone(), id.clone(), &from, span);
+            id
+        })
+        .collect()
+}
+
+fn read_embedding(cx: &mut Cx, obj: &Obj) -> Option<Vec<f32>> {
+    let array = obj.array(cx, "embedding")?;
+    let mut v = Vec::with_capacity(array.len());
+    for x in array.iter() {
+        match as_number(Some(x)) {
+            Some(f) if f.is_finite() => v.push(f as f32),
+            _ => {
+                cx.error(
+                    x.span(),
+                    format!("`embedding` of {} must hold numbers", obj.what),
+                );
+                return None;
+            }
+        }
+    }
+    if v.len() != cx.axes.len() {
+        let span = obj.span_of("embedding");
+        cx.error(
+            span,
+            format!(
+                "`embedding` of {} has {} numbers; the library has {} axes",
+                obj.what,
+                v.len(),
+                cx.axes.len()
+            ),
+        );
+        return None;
+    }
+    Some(v)
+}
+
+fn read_original(cx: &mut Cx, obj: &Obj) -> Option<Original> {
+    let t = obj.sub_table(cx, "original")?;
+    let language = t.string(cx, "language", true).unwrap_or_default();
+    let mut texts = BTreeMap::new();
+    for (key, item) in t.table.iter() {
+        if key == "language" {
+            continue;
+        }
+        match item.as_str() {
+            Some(s) => {
+                texts.insert(key.to_string(), s.to_string());
+            }
+            None => t.wrong_type(cx, key, "a string"),
+        }
+    }
+    Some(Original { language, texts })
+}
+
+fn read_glyph(cx: &mut Cx, obj: &Obj) -> Option<GlyphRef> {
+    let Some(t) = obj.sub_table(cx, "glyph") else {
+        if !obj.table.contains_key("glyph") {
+            cx.error(
+                obj.span.clone(),
+                format!(
+                    "{} has no `glyph` (one of {{ char = \"…\" }}, {{ svg = \"file.svg\" }}, {{ path = \"M …\" }}, {{ strokes = [[[x, y], …]] }})",
+                    obj.what
+                ),
+            );
+        }
+        return None;
+    };
+    let what = format!("the glyph of {}", obj.what);
+    let t = Obj::new(t.table, what, t.span);
+    t.unknown_keys(
+        cx,
+        &["char", "font", "svg", "path", "fill", "strokes", "width"],
+    );
+    if let Some(s) = t.string(cx, "char", false) {
+        let Some(ch) = super::parse_char_key(&s) else {
+            let span = t.span_of("char");
+            cx.error(
+                span,
+                format!(
+                    "`char` of {} is \"{s}\": write one character or U+XXXX",
+                    obj.what
+                ),
+            );
+            return None;
+        };
+        let font = t.string(cx, "font", false).map(PathBuf::from);
+        return Some(GlyphRef::Char { ch, font });
+    }
+    if let Some(file) = t.string(cx, "svg", false) {
+        return Some(GlyphRef::Svg { file: file.into() });
+    }
+    if let Some(data) = t.string(cx, "path", false) {
+        let even_odd = match t.string(cx, "fill", false).as_deref() {
+            None | Some("nonzero") => false,
+            Some("evenodd") => true,
+            Some(other) => {
+                let span = t.span_of("fill");
+                cx.error(
+                    span,
+                    format!("`fill` of {} is \"{other}\": nonzero or evenodd", obj.what),
+                );
+                false
+            }
+        };
+        return Some(GlyphRef::Path { data, even_odd });
+    }
+    if let Some(array) = t.array(cx, "strokes") {
+        let mut strokes = Vec::new();
+        for stroke in array.iter() {
+            let points: Option<Vec<[f64; 2]>> = stroke.as_array().and_then(|pts| {
+                pts.iter()
+                    .map(|p| {
+                        let xy = p.as_array()?;
+                        if xy.len() != 2 {
+                            return None;
+                        }
+                        Some([as_number(xy.get(0))?, as_number(xy.get(1))?])
+                    })
+                    .collect()
+            });
+            match points {
+                Some(p) if p.len() >= 2 => strokes.push(p),
+                _ => cx.error(
+                    stroke.span(),
+                    format!(
+                        "each stroke of {} must be a list of at least two [x, y] points",
+                        obj.what
+                    ),
+                ),
+            }
+        }
+        let width = t.number(cx, "width").unwrap_or(0.08);
+        if strokes.is_empty() {
+            return None;
+        }
+        return Some(GlyphRef::Strokes { strokes, width });
+    }
+    cx.error(
+        t.span.clone(),
+        format!(
+            "{} names no source: give `char`, `svg`, `path` or `strokes`",
+            t.what
+        ),
+    );
+    None
+}
+
+fn read_enum<T: Copy>(
+    cx: &mut Cx,
+    obj: &Obj,
+    key: &str,
+    options: &[(&str, T)],
+    default: Option<T>,
+) -> Option<T> {
+    let Some(s) = obj.string(cx, key, default.is_none()) else {
+        return default;
+    };
+    match options.iter().find(|(name, _)| *name == s) {
+        Some((_, v)) => Some(*v),
+        None => {
+            let names: Vec<&str> = options.iter().map(|(n, _)| *n).collect();
+            let span = obj.span_of(key);
+            cx.error(
+                span,
+                format!(
+                    "`{key}` of {} is \"{s}\"; it must be one of {}",
+                    obj.what,
+                    names.join(", ")
+                ),
+            );
+            default
+        }
+    }
+}
+
+const LINEAGES: [(&str, Lineage); 4] = [
+    ("hieroglyph", Lineage::Hieroglyph),
+    ("alchemical", Lineage::Alchemical),
+    ("topological", Lineage::Topological),
+    ("graph", Lineage::Graph),
+];
+
+const STYLES: [(&str, Style); 4] = [
+    ("hieroglyph", Style::Hieroglyph),
+    ("alchemical", Style::Alchemical),
+    ("topological", Style::Topological),
+    ("graph", Style::Graph),
+];
+
+fn style_name(style: Style) -> &'static str {
+    STYLES
+        .iter()
+        .find(|(_, s)| *s == style)
+        .map_or("hieroglyph", |(n, _)| n)
+}
+
+const REGISTERS: [(&str, Register); 4] = [
+    ("poetry", Register::Poetry),
+    ("logic", Register::Logic),
+    ("interface", Register::Interface),
+    ("body", Register::Body),
+];
+
+fn read_symbol(cx: &mut Cx, mut obj: Obj) -> Option<(Symbol, Option<Range<usize>>)> {
+    let id = read_id(cx, &mut obj, Kind::Symbol, "id")?;
+    obj.unknown_keys(
+        cx,
+        &[
+            "id",
+            "glyph",
+            "name",
+            "gloss",
+            "lineage",
+            "style",
+            "archetype",
+            "transition",
+            "components",
+            "tags",
+            "scenes",
+            "adapters",
+            "output",
+            "texts",
+            "region",
+            "embedding",
+            "original",
+        ],
+    );
+    let glyph_span = obj.span_of("glyph");
+    let glyph = read_glyph(cx, &obj);
+    let lineage = read_enum(cx, &obj, "lineage", &LINEAGES, None);
+    let style = read_enum(cx, &obj, "style", &STYLES, Some(Style::Hieroglyph));
+    let mut texts = BTreeMap::new();
+    if let Some(t) = obj.sub_table(cx, "texts") {
+        let what = format!("the texts of {}", obj.what);
+        let t = Obj::new(t.table, what, t.span);
+        t.unknown_keys(cx, &["poetry", "logic", "interface", "body"]);
+        for (name, register) in REGISTERS {
+            if let Some(s) = t.string(cx, name, false) {
+                texts.insert(register, s);
+            }
+        }
+    }
+    let mut regions = Vec::new();
+    for (t, span) in obj.tables(cx, "region") {
+        let mut r = Obj::new(t, format!("a region of {}", obj.what), span);
+        r.unknown_keys(cx, &["id", "label", "at", "scenes", "adapters"]);
+        let Some(region_id) = r.string(cx, "id", true) else {
+            continue;
+        };
+        if regions.iter().any(|x: &RegionLink| x.id == region_id) {
+            let span = r.span_of("id");
+            cx.error(
+                span,
+                format!("{} has two regions with id `{region_id}`", obj.what),
+            );
+        }
+        r.what = format!("region `{region_id}` of {}", obj.what);
+        let anchor = match r.array(cx, "at") {
+            Some(a) if a.len() == 2 => match (as_number(a.get(0)), as_number(a.get(1))) {
+                (Some(x), Some(y)) => Some([x, y]),
+                _ => None,
+            },
+            Some(_) => None,
+            None => {
+                if !t.contains_key("at") {
+                    cx.error(
+                        r.span.clone(),
+                        format!("{} has no `at` (its anchor, [x, y] in em)", r.what),
+                    );
+                }
+                continue;
+            }
+        };
+        let Some(anchor) = anchor else {
+            let span = r.span_of("at");
+            cx.error(
+                span,
+                format!("`at` of {} must be two numbers, [x, y] in em", r.what),
+            );
+            continue;
+        };
+        let scenes = read_links(cx, &r, "scenes", Target::One(Kind::Scene));
+        let adapters = read_links(cx, &r, "adapters", Target::One(Kind::Adapter));
+        if scenes.is_empty() && adapters.is_empty() {
+            cx.warn(
+                r.span.clone(),
+                format!("{} unfolds nothing: give it `scenes` or `adapters`", r.what),
+            );
+        }
+        regions.push(RegionLink {
+            label: r
+                .string(cx, "label", false)
+                .unwrap_or_else(|| region_id.clone()),
+            id: region_id,
+            anchor,
+            scenes,
+            adapters,
+        });
+    }
+    let symbol = Symbol {
+        name: obj.string(cx, "name", true).unwrap_or_default(),
+        gloss: obj.string(cx, "gloss", false).unwrap_or_default(),
+        archetype: obj.string(cx, "archetype", false).unwrap_or_default(),
+        transition: obj.string(cx, "transition", false),
+        components: read_components(cx, &obj, "components"),
+        tags: obj
+            .strings(cx, "tags")
+            .into_iter()
+            .map(|(s, _)| s)
+            .collect(),
+        scenes: read_links(cx, &obj, "scenes", Target::One(Kind::Scene)),
+        adapters: read_links(cx, &obj, "adapters", Target::One(Kind::Adapter)),
+        output: obj.string(cx, "output", false),
+        texts,
+        regions,
+        embedding: read_embedding(cx, &obj),
+        original: read_original(cx, &obj),
+        style: style.unwrap_or_default(),
+        // A symbol without a readable glyph or lineage is dropped (the error says why).
+        glyph: glyph?,
+        lineage: lineage?,
+        id,
+    };
+    let symbol = Symbol {
+        style: if obj.table.contains_key("style") {
+            symbol.style
+        } else {
+            symbol.lineage.default_style()
+        },
+        ..symbol
+    };
+    Some((symbol, glyph_span))
+}
+
+fn read_scene(cx: &mut Cx, mut obj: Obj) -> Option<Scene> {
+    let id = read_id(cx, &mut obj, Kind::Scene, "id")?;
+    obj.unknown_keys(
+        cx,
+        &[
+            "id",
+            "title",
+            "text",
+            "components",
+            "links",
+            "embedding",
+            "original",
+        ],
+    );
+    Some(Scene {
+        title: obj.string(cx, "title", true).unwrap_or_default(),
+        text: obj.string(cx, "text", false).unwrap_or_default(),
+        components: read_components(cx, &obj, "components"),
+        links: read_links(cx, &obj, "links", Target::AnyOf),
+        embedding: read_embedding(cx, &obj),
+        original: read_original(cx, &obj),
+        id,
+    })
+}
+
+fn read_adapter(cx: &mut Cx, mut obj: Obj) -> Option<Adapter> {
+    let id = read_id(cx, &mut obj, Kind::Adapter, "id")?;
+    obj.unknown_keys(
+        cx,
+        &["id", "name", "description", "triggers", "file", "original"],
+    );
+    Some(Adapter {
+        name: obj.string(cx, "name", true).unwrap_or_default(),
+        description: obj.string(cx, "description", false).unwrap_or_default(),
+        triggers: obj
+            .strings(cx, "triggers")
+            .into_iter()
+            .map(|(s, _)| s)
+            .collect(),
+        file: obj.string(cx, "file", false).map(PathBuf::from),
+        original: read_original(cx, &obj),
+        id,
+    })
+}
+
+fn read_tour(cx: &mut Cx, mut obj: Obj) -> Option<Tour> {
+    let id = read_id(cx, &mut obj, Kind::Tour, "id")?;
+    obj.unknown_keys(cx, &["id", "title", "step"]);
+    let mut steps = Vec::new();
+    for (i, (t, span)) in obj.tables(cx, "step").into_iter().enumerate() {
+        let s = Obj::new(t, format!("step {} of {}", i + 1, obj.what), span);
+        s.unknown_keys(cx, &["symbol", "region", "register", "caption", "seconds"]);
+        let Some(symbol) = s.string(cx, "symbol", true) else {
+            continue;
+        };
+        let from = s.what.clone();
+        cx.link(
+            Target::One(Kind::Symbol),
+            symbol.clone(),
+            &from,
+            s.span_of("symbol"),
+        );
+        let region = s.string(cx, "region", false);
+        if let Some(region) = &region {
+            cx.link(
+                Target::Region {
+                    symbol: symbol.clone(),
+                },
+                region.clone(),
+                &from,
+                s.span_of("region"),
+            );
+        }
+        let seconds = s.number(cx, "seconds").unwrap_or(8.0);
+        if seconds <= 0.0 {
+            let span = s.span_of("seconds");
+            cx.error(span, format!("`seconds` of {} must be positive", s.what));
+        }
+        steps.push(TourStep {
+            register: read_enum(cx, &s, "register", &REGISTERS, Some(Register::Poetry))
+                .unwrap_or(Register::Poetry),
+            caption: s.string(cx, "caption", false).unwrap_or_default(),
+            seconds: seconds.max(0.1) as f32,
+            symbol,
+            region,
+        });
+    }
+    Some(Tour {
+        title: obj.string(cx, "title", false).unwrap_or_default(),
+        id,
+        steps,
+    })
+}
+
+// ---- Writing ----
+
+fn str_array(items: &[String]) -> Array {
+    items.iter().map(String::as_str).collect()
+}
+
+fn weights_table(components: &[Weighted]) -> InlineTable {
+    let mut t = InlineTable::new();
+    for c in components {
+        t.insert(&c.concept, Value::from(round(c.weight as f64)));
+    }
+    t
+}
+
+/// Weights are stored as f32; write the shortest decimal that reads back the same.
+fn round(x: f64) -> f64 {
+    (x as f32).to_string().parse().unwrap_or(x)
+}
+
+fn original_table(o: &Original) -> Table {
+    let mut t = Table::new();
+    t.insert("language", toml_edit::value(o.language.as_str()));
+    for (k, v) in &o.texts {
+        t.insert(k, toml_edit::value(v.as_str()));
+    }
+    t
+}
+
+fn float_array(v: &[f32]) -> Array {
+    v.iter().map(|&x| round(x as f64)).collect()
+}
+
+/// The library as TOML text in the documented format. Comments of a hand-written file are
+/// not kept (the model does not hold them).
+pub fn to_toml(lib: &Library) -> String {
+    let mut doc = DocumentMut::new();
+    doc.insert("format", toml_edit::value(FORMAT_NAME));
+    doc.insert("version", toml_edit::value(FORMAT_VERSION));
+    doc.insert("title", toml_edit::value(lib.title.as_str()));
+    doc.insert("description", toml_edit::value(lib.description.as_str()));
+    doc.insert("axes", toml_edit::value(str_array(&lib.axes)));
+
+    let mut concepts = ArrayOfTables::new();
+    for c in &lib.concepts {
+        let mut t = Table::new();
+        t.insert("name", toml_edit::value(c.name.as_str()));
+        if !c.gloss.is_empty() {
+            t.insert("gloss", toml_edit::value(c.gloss.as_str()));
+        }
+        if let Some([r, g, b]) = c.colour {
+            t.insert(
+                "colour",
+                toml_edit::value(format!("#{r:02x}{g:02x}{b:02x}")),
+            );
+        }
+        let mut v = InlineTable::new();
+        for (axis, &w) in lib.axes.iter().zip(&c.vector) {
+            if w != 0.0 {
+                v.insert(axis, Value::from(round(w as f64)));
+            }
+        }
+        t.insert("vector", toml_edit::value(v));
+        concepts.push(t);
+    }
+    doc.insert("concept", Item::ArrayOfTables(concepts));
+
+    let mut symbols = ArrayOfTables::new();
+    for s in &lib.symbols {
+        let mut t = Table::new();
+        t.insert("id", toml_edit::value(s.id.as_str()));
+        let mut g = InlineTable::new();
+        match &s.glyph {
+            GlyphRef::Char { ch, font } => {
+                g.insert("char", Value::from(ch.to_string()));
+                if let Some(f) = font {
+                    g.insert("font", Value::from(f.to_string_lossy().into_owned()));
+                }
+            }
+            GlyphRef::Svg { file } => {
+                g.insert("svg", Value::from(file.to_string_lossy().into_owned()));
+            }
+            GlyphRef::Path { data, even_odd } => {
+                g.insert("path", Value::from(data.as_str()));
+                if *even_odd {
+                    g.insert("fill", Value::from("evenodd"));
+                }
+            }
+            GlyphRef::Strokes { strokes, width } => {
+                let arr: Array = strokes
+                    .iter()
+                    .map(|stroke| {
+                        let pts: Array = stroke
+                            .iter()
+                            .map(|p| Value::Array(p.iter().copied().collect()))
+                            .collect();
+                        Value::Array(pts)
+                    })
+                    .collect();
+                g.insert("strokes", Value::Array(arr));
+                g.insert("width", Value::from(*width));
+            }
+        }
+        t.insert("glyph", toml_edit::value(g));
+        t.insert("name", toml_edit::value(s.name.as_str()));
+        t.insert("gloss", toml_edit::value(s.gloss.as_str()));
+        t.insert("lineage", toml_edit::value(s.lineage.name()));
+        if s.style != s.lineage.default_style() {
+            t.insert("style", toml_edit::value(style_name(s.style)));
+        }
+        t.insert("archetype", toml_edit::value(s.archetype.as_str()));
+        if let Some(tr) = &s.transition {
+            t.insert("transition", toml_edit::value(tr.as_str()));
+        }
+        t.insert("components", toml_edit::value(weights_table(&s.components)));
+        if !s.tags.is_empty() {
+            t.insert("tags", toml_edit::value(str_array(&s.tags)));
+        }
+        t.insert("scenes", toml_edit::value(str_array(&s.scenes)));
+        t.insert("adapters", toml_edit::value(str_array(&s.adapters)));
+        if let Some(o) = &s.output {
+            t.insert("output", toml_edit::value(o.as_str()));
+        }
+        if let Some(e) = &s.embedding {
+            t.insert("embedding", toml_edit::value(float_array(e)));
+        }
+        if !s.texts.is_empty() {
+            let mut texts = Table::new();
+            for (r, text) in &s.texts {
+                texts.insert(r.name(), toml_edit::value(text.as_str()));
+            }
+            t.insert("texts", Item::Table(texts));
+        }
+        if let Some(o) = &s.original {
+            t.insert("original", Item::Table(original_table(o)));
+        }
+        if !s.regions.is_empty() {
+            let mut regions = ArrayOfTables::new();
+            for r in &s.regions {
+                let mut rt = Table::new();
+                rt.insert("id", toml_edit::value(r.id.as_str()));
+                rt.insert("label", toml_edit::value(r.label.as_str()));
+                rt.insert(
+                    "at",
+                    toml_edit::value(r.anchor.iter().copied().collect::<Array>()),
+                );
+                if !r.scenes.is_empty() {
+                    rt.insert("scenes", toml_edit::value(str_array(&r.scenes)));
+                }
+                if !r.adapters.is_empty() {
+                    rt.insert("adapters", toml_edit::value(str_array(&r.adapters)));
+                }
+                regions.push(rt);
+            }
+            t.insert("region", Item::ArrayOfTables(regions));
+        }
+        symbols.push(t);
+    }
+    doc.insert("symbol", Item::ArrayOfTables(symbols));
+
+    let mut scenes = ArrayOfTables::new();
+    for s in &lib.scenes {
+        let mut t = Table::new();
+        t.insert("id", toml_edit::value(s.id.as_str()));
+        t.insert("title", toml_edit::value(s.title.as_str()));
+        t.insert("text", toml_edit::value(s.text.as_str()));
+        t.insert("components", toml_edit::value(weights_table(&s.components)));
+        if !s.links.is_empty() {
+            t.insert("links", toml_edit::value(str_array(&s.links)));
+        }
+        if let Some(e) = &s.embedding {
+            t.insert("embedding", toml_edit::value(float_array(e)));
+        }
+        if let Some(o) = &s.original {
+            t.insert("original", Item::Table(original_table(o)));
+        }
+        scenes.push(t);
+    }
+    doc.insert("scene", Item::ArrayOfTables(scenes));
+
+    let mut adapters = ArrayOfTables::new();
+    for a in &lib.adapters {
+        let mut t = Table::new();
+        t.insert("id", toml_edit::value(a.id.as_str()));
+        t.insert("name", toml_edit::value(a.name.as_str()));
+        if !a.description.is_empty() {
+            t.insert("description", toml_edit::value(a.description.as_str()));
+        }
+        t.insert("triggers", toml_edit::value(str_array(&a.triggers)));
+        if let Some(f) = &a.file {
+            t.insert("file", toml_edit::value(f.to_string_lossy().into_owned()));
+        }
+        if let Some(o) = &a.original {
+            t.insert("original", Item::Table(original_table(o)));
+        }
+        adapters.push(t);
+    }
+    doc.insert("adapter", Item::ArrayOfTables(adapters));
+
+    let mut tours = ArrayOfTables::new();
+    for tour in &lib.tours {
+        let mut t = Table::new();
+        t.insert("id", toml_edit::value(tour.id.as_str()));
+        t.insert("title", toml_edit::value(tour.title.as_str()));
+        let mut steps = ArrayOfTables::new();
+        for s in &tour.steps {
+            let mut st = Table::new();
+            st.insert("symbol", toml_edit::value(s.symbol.as_str()));
+            if let Some(r) = &s.region {
+                st.insert("region", toml_edit::value(r.as_str()));
+            }
+            st.insert("register", toml_edit::value(s.register.name()));
+            st.insert("caption", toml_edit::value(s.caption.as_str()));
+            st.insert("seconds", toml_edit::value(round(s.seconds as f64)));
+            steps.push(st);
+        }
+        t.insert("step", Item::ArrayOfTables(steps));
+        tours.push(t);
+    }
+    doc.insert("tour", Item::ArrayOfTables(tours));
+    doc.to_string()
+}

@@ -1,0 +1,461 @@
+//! The symbol library: symbols, scenes, adapters, concepts and tours as plain Rust types,
+//! loaded from (and saved to) one versioned TOML file.
+//!
+//! The on-disk format is converted to these types in [`format`] and nowhere else; the
+//! cross-reference checks live in [`validate`]; atomic saving with a backup in [`save`].
+//! A file with problems still loads as far as it can: [`Loaded::problems`] lists each with
+//! its file, line and column, and the file is never rewritten by loading.
+
+mod format;
+mod save;
+pub mod search;
+mod validate;
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use crate::geometry::{EmPoint, EmRect};
+use crate::glyph::{self, FillRule, FontSet, GlyphError, Outline};
+use crate::hologram::Style;
+
+pub use format::{FORMAT_VERSION, to_toml};
+pub use save::{SaveError, backup_path, save, save_text};
+
+/// The library every install has: `assets/library/hologlyph.toml`.
+pub fn bundled_path() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/library/hologlyph.toml")
+}
+
+/// Where a symbol's outline comes from.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum GlyphRef {
+    /// A character of the bundled fonts (or of `font`, a font file tried first).
+    Char { ch: char, font: Option<PathBuf> },
+    /// An SVG file, relative to the library file.
+    Svg { file: PathBuf },
+    /// Bare SVG path data in em units, y up.
+    Path { data: String, even_odd: bool },
+    /// Drawn strokes: polylines in em units (y up), stroked with a round pen `width` em wide.
+    Strokes {
+        strokes: Vec<Vec<[f64; 2]>>,
+        width: f64,
+    },
+}
+
+impl GlyphRef {
+    /// The character, for font glyphs.
+    pub fn character(&self) -> Option<char> {
+        match self {
+            GlyphRef::Char { ch, .. } => Some(*ch),
+            _ => None,
+        }
+    }
+}
+
+/// The four traditions a symbol works in (the seed's §9.8.2).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Lineage {
+    /// Carries an image and an action.
+    Hieroglyph,
+    /// A structural transformation.
+    Alchemical,
+    /// A knot of vectors.
+    Topological,
+    /// An interface to memory.
+    Graph,
+}
+
+impl Lineage {
+    pub const ALL: [Lineage; 4] = [
+        Lineage::Hieroglyph,
+        Lineage::Alchemical,
+        Lineage::Topological,
+        Lineage::Graph,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Lineage::Hieroglyph => "hieroglyph",
+            Lineage::Alchemical => "alchemical",
+            Lineage::Topological => "topological",
+            Lineage::Graph => "graph",
+        }
+    }
+
+    /// The render style a symbol of this lineage gets unless it names one.
+    pub fn default_style(self) -> Style {
+        match self {
+            Lineage::Hieroglyph => Style::Hieroglyph,
+            Lineage::Alchemical => Style::Alchemical,
+            Lineage::Topological => Style::Topological,
+            Lineage::Graph => Style::Graph,
+        }
+    }
+}
+
+/// The registers a symbol unfolds into (the seed's protocol, step 4).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Register {
+    Poetry,
+    Logic,
+    Interface,
+    Body,
+}
+
+impl Register {
+    pub const ALL: [Register; 4] = [
+        Register::Poetry,
+        Register::Logic,
+        Register::Interface,
+        Register::Body,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Register::Poetry => "poetry",
+            Register::Logic => "logic",
+            Register::Interface => "interface",
+            Register::Body => "body",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Self> {
+        Register::ALL.into_iter().find(|r| r.name() == name)
+    }
+}
+
+/// A concept with a weight, as a symbol's or scene's component.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Weighted {
+    pub concept: String,
+    pub weight: f32,
+}
+
+/// Text in the seed's own language, kept beside the English.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Original {
+    /// BCP 47 language tag, e.g. `ru`.
+    pub language: String,
+    /// Field name (`gloss`, `transition`, `archetype`, `output`, `text`, …) → text.
+    pub texts: BTreeMap<String, String>,
+}
+
+/// A point of the glyph (em, y up) that unfolds scenes and adapters when its region is
+/// clicked.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct RegionLink {
+    /// Unique within the symbol, e.g. `left-flank`.
+    pub id: String,
+    pub label: String,
+    pub anchor: [f64; 2],
+    pub scenes: Vec<String>,
+    pub adapters: Vec<String>,
+}
+
+/// A glyph with a meaning.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Symbol {
+    pub id: String,
+    pub glyph: GlyphRef,
+    pub name: String,
+    pub gloss: String,
+    pub lineage: Lineage,
+    pub style: Style,
+    pub archetype: String,
+    /// E.g. `(heat + fear + void) → step up`.
+    pub transition: Option<String>,
+    pub components: Vec<Weighted>,
+    pub tags: Vec<String>,
+    pub scenes: Vec<String>,
+    pub adapters: Vec<String>,
+    /// The line the symbol yields when unfolded (the seed's "output").
+    pub output: Option<String>,
+    pub texts: BTreeMap<Register, String>,
+    pub regions: Vec<RegionLink>,
+    /// An explicit semantic embedding (dimension = the library's axes), used instead of the
+    /// components' sum.
+    pub embedding: Option<Vec<f32>>,
+    pub original: Option<Original>,
+}
+
+/// A scene a symbol recalls (`Δ41`).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Scene {
+    pub id: String,
+    pub title: String,
+    pub text: String,
+    pub components: Vec<Weighted>,
+    /// Ids of other scenes, symbols or adapters.
+    pub links: Vec<String>,
+    pub embedding: Option<Vec<f32>>,
+    pub original: Option<Original>,
+}
+
+/// A LoRA adapter a symbol can switch on.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Adapter {
+    pub id: String,
+    pub name: String,
+    pub description: String,
+    /// Phrases, concept names or characters that call it.
+    pub triggers: Vec<String>,
+    /// A `.safetensors` file or a PEFT folder, relative to the library file.
+    pub file: Option<PathBuf>,
+    pub original: Option<Original>,
+}
+
+/// A named vector: the vocabulary embeddings live in.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Concept {
+    pub name: String,
+    pub gloss: String,
+    /// One weight per library axis.
+    pub vector: Vec<f32>,
+    /// The concept's colour in palettes, sRGB.
+    pub colour: Option<[u8; 3]>,
+}
+
+/// One step of a presentation.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct TourStep {
+    pub symbol: String,
+    /// A region link id of the symbol to open, if any.
+    pub region: Option<String>,
+    pub register: Register,
+    pub caption: String,
+    pub seconds: f32,
+}
+
+/// An ordered presentation through symbols.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Tour {
+    pub id: String,
+    pub title: String,
+    pub steps: Vec<TourStep>,
+}
+
+/// Everything one library file holds.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Library {
+    pub title: String,
+    pub description: String,
+    /// Names of the semantic axes concept vectors are written in.
+    pub axes: Vec<String>,
+    pub concepts: Vec<Concept>,
+    pub symbols: Vec<Symbol>,
+    pub scenes: Vec<Scene>,
+    pub adapters: Vec<Adapter>,
+    pub tours: Vec<Tour>,
+    /// The folder relative paths are resolved against (the library file's folder).
+    #[serde(skip)]
+    pub base_dir: PathBuf,
+}
+
+impl Library {
+    pub fn symbol(&self, id: &str) -> Option<&Symbol> {
+        self.symbols.iter().find(|s| s.id == id)
+    }
+
+    pub fn scene(&self, id: &str) -> Option<&Scene> {
+        self.scenes.iter().find(|s| s.id == id)
+    }
+
+    pub fn adapter(&self, id: &str) -> Option<&Adapter> {
+        self.adapters.iter().find(|a| a.id == id)
+    }
+
+    pub fn concept(&self, name: &str) -> Option<&Concept> {
+        self.concepts.iter().find(|c| c.name == name)
+    }
+
+    /// A symbol by id, by its character, or by `U+XXXX`.
+    pub fn find_symbol(&self, key: &str) -> Option<&Symbol> {
+        if let Some(s) = self.symbol(key) {
+            return Some(s);
+        }
+        let ch = parse_char_key(key)?;
+        self.symbols
+            .iter()
+            .find(|s| s.glyph.character() == Some(ch))
+    }
+
+    /// Resolves a path written in the library file.
+    pub fn resolve(&self, path: &Path) -> PathBuf {
+        if path.is_absolute() {
+            path.to_path_buf()
+        } else {
+            self.base_dir.join(path)
+        }
+    }
+
+    /// Concept name → index, for embedding maths.
+    pub fn concept_index(&self) -> HashMap<&str, usize> {
+        self.concepts
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.name.as_str(), i))
+            .collect()
+    }
+}
+
+/// One character, or `U+XXXX`.
+pub fn parse_char_key(key: &str) -> Option<char> {
+    let mut chars = key.chars();
+    if let (Some(c), None) = (chars.next(), chars.next()) {
+        return Some(c);
+    }
+    let hex = key.strip_prefix("U+").or_else(|| key.strip_prefix("u+"))?;
+    u32::from_str_radix(hex, 16).ok().and_then(char::from_u32)
+}
+
+/// How bad a problem is: errors mean the library is wrong; warnings that it could be better.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// One problem found while loading, with where it is.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Problem {
+    pub severity: Severity,
+    pub file: PathBuf,
+    /// 1-based.
+    pub line: usize,
+    /// 1-based, in characters.
+    pub column: usize,
+    pub message: String,
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let severity = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        write!(
+            f,
+            "{}:{}:{}: {severity}: {}",
+            self.file.display(),
+            self.line,
+            self.column,
+            self.message
+        )
+    }
+}
+
+/// A library as loaded: what could be read, and every problem found.
+#[derive(Clone, Debug)]
+pub struct Loaded {
+    pub library: Library,
+    pub problems: Vec<Problem>,
+}
+
+impl Loaded {
+    pub fn errors(&self) -> impl Iterator<Item = &Problem> {
+        self.problems
+            .iter()
+            .filter(|p| p.severity == Severity::Error)
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.errors().next().is_some()
+    }
+}
+
+/// Why a library could not be loaded at all.
+#[derive(Debug, thiserror::Error)]
+pub enum LibraryError {
+    /// The file could not be read.
+    #[error("cannot read library {path}: {error}")]
+    Read {
+        path: PathBuf,
+        error: std::io::Error,
+    },
+}
+
+/// Loads and validates a library file. Problems inside the file do not fail the load: they
+/// are listed in [`Loaded::problems`] and the rest of the file is kept.
+pub fn load(path: &Path) -> Result<Loaded, LibraryError> {
+    let text = std::fs::read_to_string(path).map_err(|error| LibraryError::Read {
+        path: path.to_path_buf(),
+        error,
+    })?;
+    Ok(load_str(&text, path))
+}
+
+/// Loads and validates library text; `path` names it in problems and anchors relative paths.
+pub fn load_str(text: &str, path: &Path) -> Loaded {
+    let mut parsed = format::parse(text, path);
+    validate::check(&mut parsed, text, path);
+    Loaded {
+        library: parsed.library,
+        problems: parsed.problems,
+    }
+}
+
+/// The bundled library.
+pub fn load_bundled() -> Result<Loaded, LibraryError> {
+    load(&bundled_path())
+}
+
+impl Library {
+    /// The outline of a symbol's glyph. Font characters come from `fonts` (or from the
+    /// symbol's own font file first); files are resolved against the library's folder.
+    pub fn outline(&self, glyph: &GlyphRef, fonts: &FontSet) -> Result<Outline, GlyphError> {
+        match glyph {
+            GlyphRef::Char { ch, font: None } => fonts.outline(*ch),
+            GlyphRef::Char { ch, font: Some(f) } => {
+                FontSet::with_user_font(&self.resolve(f))?.outline(*ch)
+            }
+            GlyphRef::Svg { file } => glyph::outline_from_svg_file(&self.resolve(file)),
+            GlyphRef::Path { data, even_odd } => {
+                let rule = if *even_odd {
+                    FillRule::EvenOdd
+                } else {
+                    FillRule::NonZero
+                };
+                glyph::outline_from_path_data(data, rule)
+            }
+            GlyphRef::Strokes { strokes, width } => strokes_outline(strokes, *width),
+        }
+    }
+}
+
+/// Drawn strokes → the outline of a round pen of `width` em drawn along them (usvg strokes
+/// the polylines exactly as it strokes an SVG path).
+fn strokes_outline(strokes: &[Vec<[f64; 2]>], width: f64) -> Result<Outline, GlyphError> {
+    use std::fmt::Write as _;
+    // One em is the SVG document's height: draw in a 1×1 document, flipping y.
+    let mut d = String::new();
+    for stroke in strokes {
+        for (i, [x, y]) in stroke.iter().enumerate() {
+            let _ = write!(d, "{}{x} {} ", if i == 0 { "M" } else { "L" }, 1.0 - y);
+        }
+    }
+    let svg = format!(
+        r#"<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1" viewBox="0 0 1 1"><path d="{d}" fill="none" stroke="black" stroke-width="{width}" stroke-linecap="round" stroke-linejoin="round"/></svg>"#
+    );
+    let mut outline = glyph::outline_from_svg_str(&svg, Path::new("drawn strokes"))?;
+    outline.source = glyph::GlyphSource::PathData {
+        data: format!("drawn strokes: {d}"),
+    };
+    Ok(outline)
+}
+
+/// The box around an outline's control points, em.
+pub fn outline_box(outline: &Outline) -> EmRect {
+    let mut rect = EmRect::EMPTY;
+    for shape in &outline.shapes {
+        let b = lyon::algorithms::aabb::bounding_box(shape.path.iter());
+        rect.include(EmPoint::new(b.min.x as f64, b.min.y as f64));
+        rect.include(EmPoint::new(b.max.x as f64, b.max.y as f64));
+    }
+    rect
+}
