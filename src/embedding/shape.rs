@@ -1,0 +1,109 @@
+//! The shape space: "looks like" neighbours from the field descriptor (holes, components,
+//! ink ratio, turning, corners, depth, density, curvature histogram), standardised over the
+//! library so that no one feature dominates by its units.
+
+use ndarray::Array1;
+
+use super::{Neighbour, Space};
+use crate::fields::descriptor::Descriptor;
+use crate::fields::{BackendChoice, FieldEngine, FieldOptions};
+use crate::glyph::FontSet;
+use crate::library::Library;
+
+/// Scalar features before the histogram in [`Descriptor::embedding`].
+const SCALAR_FEATURES: usize = 7;
+/// The whole curvature histogram weighs as much as this many scalar features.
+const HISTOGRAM_WEIGHT: f32 = 3.0;
+
+/// A descriptor as a raw (unstandardised) feature vector.
+pub fn shape_vector(descriptor: &Descriptor) -> Array1<f32> {
+    Array1::from(descriptor.embedding())
+}
+
+/// Shape neighbours of a library's symbols.
+#[derive(Clone, Debug)]
+pub struct ShapeIndex {
+    /// Standardised, weighted, unit rows; a zero row for a symbol whose fields failed.
+    pub space: Space,
+    /// Each symbol's descriptor (`None` where its glyph could not be drawn).
+    pub descriptors: Vec<Option<Descriptor>>,
+}
+
+impl ShapeIndex {
+    /// Computes every symbol's fields on the CPU twins at `size`² (one worker per core) and
+    /// builds the index. 96² keeps a 50-symbol library under half a second on two cores.
+    pub fn build(library: &Library, size: u32) -> Self {
+        let engine = FieldEngine::new(BackendChoice::Cpu);
+        let fonts = FontSet::bundled();
+        let options = FieldOptions::default().with_size(size);
+        let descriptors = crate::fields::batch::map_batch(
+            library.symbols.len(),
+            |i| {
+                let outline = library.outline(&library.symbols[i].glyph, &fonts).ok()?;
+                engine
+                    .compute(&outline, &options)
+                    .ok()
+                    .map(|f| f.descriptor)
+            },
+            |_, _| {},
+        );
+        let ids = library.symbols.iter().map(|s| s.id.clone()).collect();
+        Self::from_descriptors(ids, descriptors)
+    }
+
+    /// Builds the index from descriptors already computed.
+    pub fn from_descriptors(ids: Vec<String>, descriptors: Vec<Option<Descriptor>>) -> Self {
+        let raw: Vec<Option<Array1<f32>>> = descriptors
+            .iter()
+            .map(|d| d.as_ref().map(shape_vector))
+            .collect();
+        let dim = raw.iter().flatten().map(|v| v.len()).max().unwrap_or(0);
+        let known: Vec<&Array1<f32>> = raw.iter().flatten().collect();
+        let n = known.len().max(1) as f32;
+        let mut mean = Array1::<f32>::zeros(dim);
+        for v in &known {
+            mean += *v;
+        }
+        mean /= n;
+        let mut var = Array1::<f32>::zeros(dim);
+        for v in &known {
+            let d = *v - &mean;
+            var += &(&d * &d);
+        }
+        var /= n;
+        let histogram_bins = dim.saturating_sub(SCALAR_FEATURES).max(1) as f32;
+        let weight = |j: usize| {
+            if j < SCALAR_FEATURES {
+                1.0
+            } else {
+                (HISTOGRAM_WEIGHT / histogram_bins).sqrt()
+            }
+        };
+        let rows = raw
+            .into_iter()
+            .map(|v| match v {
+                Some(v) => Array1::from_iter((0..dim).map(|j| {
+                    let sd = var[j].sqrt();
+                    if sd > 1e-9 {
+                        (v[j] - mean[j]) / sd * weight(j)
+                    } else {
+                        0.0
+                    }
+                })),
+                None => Array1::zeros(dim),
+            })
+            .collect();
+        Self {
+            space: Space::new(ids, rows, dim),
+            descriptors,
+        }
+    }
+
+    /// The symbols whose shape is most like symbol `i`'s.
+    pub fn similar(&self, i: usize, k: usize) -> Vec<Neighbour> {
+        if self.descriptors.get(i).is_none_or(Option::is_none) {
+            return Vec::new();
+        }
+        self.space.nearest(self.space.row(i), k, Some(i))
+    }
+}
