@@ -20,6 +20,9 @@ pub struct SearchIndex {
 struct Entry {
     ch: Option<char>,
     fields: Vec<(&'static str, f32, String)>,
+    /// All fields joined: a word absent from it is absent from every field, so most
+    /// symbols are ruled out with one substring search per word.
+    all: String,
 }
 
 impl SearchIndex {
@@ -49,9 +52,15 @@ impl SearchIndex {
                 {
                     fields.push(("unicode name", 0.6, name.to_string().to_lowercase()));
                 }
+                let all = fields
+                    .iter()
+                    .map(|(_, _, text)| text.as_str())
+                    .collect::<Vec<_>>()
+                    .join("\n");
                 Entry {
                     ch: s.glyph.character(),
                     fields,
+                    all,
                 }
             })
             .collect();
@@ -79,6 +88,9 @@ impl SearchIndex {
                     score: 2.0,
                     field: "character",
                 });
+                continue;
+            }
+            if !words.iter().all(|w| e.all.contains(w.as_str())) {
                 continue;
             }
             // Every word must match some field; the score is the mean of each word's best.

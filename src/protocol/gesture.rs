@@ -100,7 +100,8 @@ impl Gesture {
     }
 
     /// The gesture as an SVG: each stroke draws itself in its own time span (SMIL
-    /// `stroke-dashoffset` animation) and a dot follows the whole gesture.
+    /// `stroke-dashoffset` animation) and a dot follows the whole gesture. Viewers without
+    /// SMIL show the finished drawing.
     pub fn to_svg(&self) -> String {
         let (mut x0, mut y0, mut x1, mut y1) = (
             f64::INFINITY,
@@ -150,11 +151,13 @@ impl Gesture {
                 }
             }
             motion.push_str(&d);
-            let (begin, end) = (stroke[0].t, stroke[stroke.len() - 1].t);
+            // Static viewers show the whole stroke (offset 0); SMIL viewers hide it until its
+            // time span, then draw it on.
+            let (begin, end) = (stroke[0].t / dur, stroke[stroke.len() - 1].t / dur);
             let _ = write!(
                 svg,
-                r#"<path d="{d}" fill="none" stroke="currentColor" stroke-width="{stroke_w:.4}" stroke-linejoin="round" stroke-dasharray="{length:.4}" stroke-dashoffset="{length:.4}"><animate attributeName="stroke-dashoffset" from="{length:.4}" to="0" begin="{begin:.3}s" dur="{:.3}s" fill="freeze"/></path>"#,
-                (end - begin).max(0.001)
+                r#"<path d="{d}" fill="none" stroke="currentColor" stroke-width="{stroke_w:.4}" stroke-linejoin="round" stroke-dasharray="{length:.4}" stroke-dashoffset="0"><animate attributeName="stroke-dashoffset" values="{length:.4};{length:.4};0;0" keyTimes="0;{begin:.4};{:.4};1" dur="{dur:.3}s" fill="freeze"/></path>"#,
+                end.clamp(begin, 1.0)
             );
         }
         if !motion.is_empty() {

@@ -1,0 +1,109 @@
+//! The library commands end to end: `check`, `unfold`, `search`.
+
+use std::process::{Command, Output};
+
+fn hologlyph(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_hologlyph"))
+        .args(args)
+        .output()
+        .expect("binary runs")
+}
+
+fn stdout_ok(args: &[&str]) -> String {
+    let out = hologlyph(args);
+    assert!(
+        out.status.success(),
+        "{args:?} failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn check_passes_the_bundled_library_and_fails_a_broken_one_with_places() {
+    let out = stdout_ok(&["check"]);
+    assert!(out.contains("0 errors, 0 warnings"), "{out}");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("broken.toml");
+    std::fs::write(
+        &path,
+        "format = \"hologlyph-library\"\nversion = 1\naxes = [\"a\"]\n[[symbol]]\nid = \"x\"\nglyph = { char = \"⟁\" }\nname = \"X\"\nlineage = \"graph\"\nscenes = [\"Δ1\"]\n",
+    )
+    .expect("write");
+    let out = hologlyph(&["check", path.to_str().expect("utf-8")]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    let expected = format!(
+        "{}:9:11: error: symbol `x` links to scene `Δ1`",
+        path.display()
+    );
+    assert!(text.contains(&expected), "{text}");
+    let missing = hologlyph(&["check", "/no/such/library.toml"]);
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("/no/such/library.toml"));
+}
+
+#[test]
+fn unfold_runs_the_five_steps_and_writes_sound_and_gesture() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let wav = dir.path().join("a.wav");
+    let svg = dir.path().join("a.svg");
+    let out = stdout_ok(&[
+        "unfold",
+        "U+27C1",
+        "--region",
+        "outer-gap",
+        "--register",
+        "logic",
+        "--format",
+        "json",
+        "--wav",
+        wav.to_str().expect("utf-8"),
+        "--gesture",
+        svg.to_str().expect("utf-8"),
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+    assert_eq!(v["symbol"], "ascent");
+    assert_eq!(v["scenes"][0]["id"], "Δ41");
+    assert_eq!(
+        v["adapters"][0]["name"],
+        "archetype of entering the unknown"
+    );
+    assert_eq!(v["unfolded"]["register"], "logic");
+    assert!(
+        v["outputs"]["text"]
+            .as_str()
+            .is_some_and(|t| t.contains("fragment that became a ladder"))
+    );
+    assert!(hound::WavReader::open(&wav).is_ok());
+    assert!(
+        std::fs::read_to_string(&svg)
+            .expect("svg")
+            .starts_with("<svg")
+    );
+    let text = stdout_ok(&["unfold", "⟁", "--at", "0.228,0.109"]);
+    assert!(text.contains("region: outer-gap"), "{text}");
+    assert!(
+        text.contains("1. recognise") && text.contains("5. outputs"),
+        "{text}"
+    );
+    let bad = hologlyph(&["unfold", "⟁", "--region", "nowhere"]);
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("outer-gap, inner-step"));
+}
+
+#[test]
+fn search_by_words_code_point_and_neighbours() {
+    let out = stdout_ok(&["search", "ascent"]);
+    assert!(
+        out.lines().next().is_some_and(|l| l.contains("⟁ U+27C1")),
+        "{out}"
+    );
+    let out = stdout_ok(&["search", "U+1F702"]);
+    assert!(out.contains("fire"), "{out}");
+    let out = stdout_ok(&["search", "--near", "⊕", "--format", "json", "--limit", "3"]);
+    let v: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+    assert_eq!(v["shape_symbols"][0]["id"], "circled-times");
+    assert_eq!(v["semantic_symbols"].as_array().map(Vec::len), Some(3));
+    assert_eq!(v["semantic_scenes"].as_array().map(Vec::len), Some(3));
+}
