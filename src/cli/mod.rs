@@ -34,7 +34,8 @@ pub enum Command {
     Fields(FieldsArgs),
     /// Render a glyph's hologram (or one field layer) to a PNG.
     Render(RenderArgs),
-    /// Compute and render the seed's symbols (⟁ 🜂 🫁) into a folder, in every style.
+    /// The seed's symbols (⟁ 🜂 🫁) into a folder: fields, renders in every style and layer,
+    /// and the five-step protocol from the bundled library (unfold.json, sound.wav, gesture.svg).
     Demo(DemoArgs),
     /// List the GPU adapters wgpu finds, and which one the field engine would use.
     Devices,
@@ -463,6 +464,8 @@ fn demo_command(args: &DemoArgs) -> Result<()> {
         .gpu()
         .map(|gpu| HologramRenderer::new(&gpu.context().device, hologram::OFFSCREEN_FORMAT));
     let fonts = FontSet::bundled();
+    let library = crate::library::load_bundled()?.library;
+    let semantic = crate::embedding::SemanticIndex::new(&library);
     for &(c, _) in glyph::samples::SEED_GLYPHS {
         let outline = fonts.outline(c)?;
         let name = format!("U+{:04X}", c as u32);
@@ -516,13 +519,37 @@ fn demo_command(args: &DemoArgs) -> Result<()> {
             }));
             render_outline(gpu, renderer, &prep, &frames, args.size)?;
         }
+        // The five steps from the bundled library: the seed's protocol, its sound and gesture.
+        let unfolded = crate::protocol::run(
+            &library,
+            &semantic,
+            Some(&fields),
+            &c.to_string(),
+            None,
+            crate::library::Register::Poetry,
+        )?;
+        output::write_json(&dir.join("unfold.json"), &unfolded)?;
+        unfolded.outputs.sound.write_wav(&dir.join("sound.wav"))?;
+        unfolded
+            .outputs
+            .gesture
+            .write_svg(&dir.join("gesture.svg"))?;
         println!(
-            "{} {}: holes {}, regions {}, {:.1} ms on {device} → {}",
+            "{} {}: holes {}, regions {}, {:.1} ms on {device}; ≈ {}; scenes {}; adapter \"{}\" → {}",
             c,
             name,
             fields.descriptor.holes,
             fields.region_list.len(),
             fields.timings.prepare_ms + fields.timings.fields_ms + fields.timings.finish_ms,
+            unfolded.recognition.formula,
+            unfolded
+                .scenes
+                .iter()
+                .take(2)
+                .map(|h| h.id.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+            unfolded.adapter().map_or("", |a| a.name.as_str()),
             display(&dir)
         );
     }

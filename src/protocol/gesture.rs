@@ -156,14 +156,14 @@ impl Gesture {
             let (begin, end) = (stroke[0].t / dur, stroke[stroke.len() - 1].t / dur);
             let _ = write!(
                 svg,
-                r#"<path d="{d}" fill="none" stroke="currentColor" stroke-width="{stroke_w:.4}" stroke-linejoin="round" stroke-dasharray="{length:.4}" stroke-dashoffset="0"><animate attributeName="stroke-dashoffset" values="{length:.4};{length:.4};0;0" keyTimes="0;{begin:.4};{:.4};1" dur="{dur:.3}s" fill="freeze"/></path>"#,
+                r##"<path d="{d}" fill="none" stroke="#1d2a44" stroke-width="{stroke_w:.4}" stroke-linejoin="round" stroke-dasharray="{length:.4}" stroke-dashoffset="0"><animate attributeName="stroke-dashoffset" values="{length:.4};{length:.4};0;0" keyTimes="0;{begin:.4};{:.4};1" dur="{dur:.3}s" fill="freeze"/></path>"##,
                 end.clamp(begin, 1.0)
             );
         }
         if !motion.is_empty() {
             let _ = write!(
                 svg,
-                r#"<circle r="{:.4}" fill="currentColor"><animateMotion path="{motion}" dur="{dur:.3}s" repeatCount="indefinite"/></circle>"#,
+                r##"<circle r="{:.4}" fill="#e2572b"><animateMotion path="{motion}" dur="{dur:.3}s" repeatCount="indefinite"/></circle>"##,
                 2.0 * stroke_w
             );
         }
