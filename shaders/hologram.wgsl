@@ -15,6 +15,8 @@ struct HologramUniforms {
     field_size: u32,
     depth_em: f32,
     curvature_limit: f32,
+    // Zoom and pan: field uv = view.xy + target uv * view.z (0, 0, 1 shows the whole field).
+    view: vec4<f32>,
 }
 
 @group(0) @binding(0) var<uniform> u: HologramUniforms;
@@ -103,7 +105,19 @@ fn hash_color(key: u32) -> vec3<f32> {
 }
 
 @fragment
-fn fs_main(in: VertexOut) -> @location(0) vec4<f32> {
+fn fs_main(frag: VertexOut) -> @location(0) vec4<f32> {
+    // Zoom and pan; beyond the field, the style's background, unlit. The field is shaded
+    // for every fragment (derivatives need uniform control flow), then chosen.
+    var field: VertexOut = frag;
+    field.uv = u.view.xy + frag.uv * u.view.z;
+    let outside = any(field.uv < vec2(0.0)) || any(field.uv > vec2(1.0));
+    field.uv = clamp(field.uv, vec2(0.0), vec2(1.0));
+    let lit = shade(field);
+    let background = vec4(style_colors(u.style).background * 0.8, 1.0);
+    return select(lit, background, outside);
+}
+
+fn shade(in: VertexOut) -> vec4<f32> {
     let f = textureSample(field_tex, field_sampler, in.uv);
     let d = f.x;
     let k = f.y;

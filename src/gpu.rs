@@ -62,12 +62,7 @@ impl GpuContext {
     /// Opens a device on `adapter`.
     pub fn from_adapter(adapter: &wgpu::Adapter) -> Result<Self, GpuError> {
         let info = adapter.get_info();
-        let supported = adapter.limits();
-        let limits = wgpu::Limits {
-            max_storage_buffer_binding_size: supported.max_storage_buffer_binding_size,
-            max_buffer_size: supported.max_buffer_size,
-            ..wgpu::Limits::default()
-        };
+        let limits = Self::required_limits(adapter);
         let (device, queue) = pollster::block_on(adapter.request_device(&wgpu::DeviceDescriptor {
             label: Some("hologlyph"),
             required_limits: limits,
@@ -90,6 +85,36 @@ impl GpuContext {
             info,
             errors,
         })
+    }
+
+    /// Shares a device someone else opened (the window's), so fields computed here can be
+    /// drawn there. Validation errors are collected as with [`GpuContext::new`].
+    pub fn from_device(device: wgpu::Device, queue: wgpu::Queue, info: wgpu::AdapterInfo) -> Self {
+        let errors = Arc::new(Mutex::new(Vec::new()));
+        let sink = errors.clone();
+        device.on_uncaptured_error(Arc::new(move |e: wgpu::Error| {
+            if let Ok(mut list) = sink.lock() {
+                list.push(e.to_string());
+            }
+        }));
+        Self {
+            device,
+            queue,
+            info,
+            errors,
+        }
+    }
+
+    /// The limits the field engine needs from an adapter: the defaults, with storage
+    /// buffers as large as the adapter allows (big fields of many-segment outlines).
+    pub fn required_limits(adapter: &wgpu::Adapter) -> wgpu::Limits {
+        let supported = adapter.limits();
+        wgpu::Limits {
+            max_storage_buffer_binding_size: supported.max_storage_buffer_binding_size,
+            max_buffer_size: supported.max_buffer_size,
+            max_texture_dimension_2d: supported.max_texture_dimension_2d.min(8192),
+            ..wgpu::Limits::default()
+        }
     }
 
     /// "llvmpipe (LLVM 15.0.6, 256 bits) (Vulkan)" and the like.

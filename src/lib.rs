@@ -6,6 +6,7 @@
 //! fields on the GPU (with a CPU twin for every pass), and `hologram` lights those fields.
 
 pub mod adapters;
+pub mod app;
 pub mod cli;
 pub mod embedding;
 pub mod fields;

@@ -52,6 +52,29 @@ fn time_style_layer_and_highlight_change_the_frame() {
         differing_pixels(&base, &distance) > 1000,
         "the distance layer looks like the hologram"
     );
+    // Zoomed out to twice the field: the field fills the top-left quarter, and the rest is
+    // the style's plain background.
+    let zoomed = render(Frame {
+        view_scale: 2.0,
+        ..Frame::default()
+    });
+    let px = |img: &[u8], x: u32, y: u32| {
+        let i = ((y * SIZE + x) * 4) as usize;
+        [img[i], img[i + 1], img[i + 2]]
+    };
+    let corner = px(&zoomed, SIZE - 1, SIZE - 1);
+    for (x, y) in [
+        (SIZE / 2 + 2, SIZE / 2 + 2),
+        (SIZE - 3, SIZE / 2 + 5),
+        (SIZE / 2 + 5, 3),
+    ] {
+        assert_eq!(px(&zoomed, x, y), corner, "beyond the field at ({x}, {y})");
+    }
+    assert!(
+        differing_pixels(&base, &zoomed) > 1000,
+        "zoom changes the frame"
+    );
+
     // Rendering twice with the same frame gives the same picture.
     assert_eq!(base, render(Frame::default()));
 

@@ -24,12 +24,15 @@ use crate::output;
     about = "Glyphs as holograms: GPU distance, curvature, density, void and region fields, lit as an animated relief."
 )]
 pub struct Cli {
+    /// Without a command, the explorer window opens on the last (or the bundled) library.
     #[command(subcommand)]
-    pub command: Command,
+    pub command: Option<Command>,
 }
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
+    /// Open the explorer window (what `hologlyph` alone does), optionally on a library file.
+    Open(OpenArgs),
     /// Compute a glyph's fields and write them as .npy files plus fields.json.
     Fields(FieldsArgs),
     /// Render a glyph's hologram (or one field layer) to a PNG.
@@ -47,6 +50,19 @@ pub enum Command {
     Unfold(library::UnfoldArgs),
     /// Find symbols by name, gloss, component, character or U+XXXX; or --near SYMBOL.
     Search(library::SearchArgs),
+}
+
+#[derive(Args, Debug, Default)]
+pub struct OpenArgs {
+    /// A library file (TOML); default: the last one opened, else the bundled library.
+    pub library: Option<PathBuf>,
+    /// Save a screenshot (PNG) once the first hologram has been on screen for a few
+    /// frames, then quit.
+    #[arg(long)]
+    pub screenshot: Option<PathBuf>,
+    /// Start with default settings instead of the remembered ones.
+    #[arg(long)]
+    pub fresh: bool,
 }
 
 #[derive(Args, Debug)]
@@ -189,7 +205,11 @@ pub fn main() -> ExitCode {
 }
 
 pub fn run(cli: Cli) -> Result<()> {
-    match cli.command {
+    let Some(command) = cli.command else {
+        return open_command(OpenArgs::default());
+    };
+    match command {
+        Command::Open(args) => open_command(args),
         Command::Fields(args) => fields_command(&args),
         Command::Render(args) => render_command(&args),
         Command::Demo(args) => demo_command(&args),
@@ -199,6 +219,14 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Unfold(args) => library::unfold_command(&args),
         Command::Search(args) => library::search_command(&args),
     }
+}
+
+fn open_command(args: OpenArgs) -> Result<()> {
+    crate::app::run(crate::app::StartOptions {
+        library: args.library,
+        screenshot: args.screenshot,
+        fresh: args.fresh,
+    })
 }
 
 /// Parses "⟁" or "U+27C1" as one character.
@@ -439,7 +467,7 @@ fn render_command(args: &RenderArgs) -> Result<()> {
         time: args.time,
         style: args.style,
         layer: args.layer,
-        highlight: None,
+        ..Frame::default()
     };
     let prep = Prepared::new(&outline, &options)?;
     render_outline(

@@ -43,6 +43,11 @@ impl FontData {
         Ok(Self { name, file, bytes })
     }
 
+    /// The font file's bytes.
+    pub fn bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+
     /// Reads a font file the user named.
     pub fn from_file(path: &FsPath) -> Result<Self, GlyphError> {
         let bytes = std::fs::read(path).map_err(|error| GlyphError::FontRead {

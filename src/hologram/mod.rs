@@ -51,8 +51,10 @@ pub struct HologramUniforms {
     /// Depth at which the relief reaches full height, em.
     pub depth_em: f32,
     pub curvature_limit: f32,
+    /// Zoom and pan: field uv = `view[0..2]` + target uv × `view[2]`; `view[3]` is padding.
+    pub view: [f32; 4],
 }
-const _: () = assert!(std::mem::size_of::<HologramUniforms>() == 32);
+const _: () = assert!(std::mem::size_of::<HologramUniforms>() == 48);
 
 /// What to draw in one frame.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -60,7 +62,12 @@ pub struct Frame {
     pub time: f32,
     pub style: Style,
     pub layer: Layer,
+    /// Region key to light up (as in the fields' region-key texture).
     pub highlight: Option<u32>,
+    /// The part of the field shown: its top-left corner in field uv (0..1) and the uv span
+    /// of the target's side. Default: the whole field, `([0, 0], 1)`.
+    pub view_origin: [f32; 2],
+    pub view_scale: f32,
 }
 
 impl Default for Frame {
@@ -70,6 +77,8 @@ impl Default for Frame {
             style: Style::Hieroglyph,
             layer: Layer::Hologram,
             highlight: None,
+            view_origin: [0.0, 0.0],
+            view_scale: 1.0,
         }
     }
 }
@@ -175,6 +184,12 @@ impl HologramRenderer {
             field_size: fields.size,
             depth_em: 0.04,
             curvature_limit: 1.0 / grid_em_per_px,
+            view: [
+                frame.view_origin[0],
+                frame.view_origin[1],
+                frame.view_scale,
+                0.0,
+            ],
         };
         queue.write_buffer(&self.uniforms, 0, bytemuck::bytes_of(&u));
     }

@@ -1,0 +1,417 @@
+//! The inspector: the symbol's meaning, its character data, the five protocol steps with
+//! their scores, the outputs (palette, sound, gesture), the adapter's file, field
+//! statistics, and neighbours by meaning and by shape.
+
+use egui::{Color32, RichText, Ui};
+
+use super::commands::Command;
+use super::{Focus, HologlyphApp};
+use crate::glyph::unicode::CharInfo;
+use crate::library::{Adapter, Register};
+
+pub fn inspector_panel(app: &mut HologlyphApp, ui: &mut Ui) {
+    egui::Panel::right("inspector")
+        .default_size(360.0)
+        .min_size(260.0)
+        .show(ui, |ui| {
+            egui::ScrollArea::vertical()
+                .auto_shrink(false)
+                .show(ui, |ui| {
+                    let Some(index) = app.glyph.as_ref().map(|g| g.index) else {
+                        ui.weak("Select a symbol.");
+                        return;
+                    };
+                    meaning(app, ui, index);
+                    character(app, ui, index);
+                    protocol_steps(app, ui);
+                    outputs(app, ui);
+                    statistics(app, ui);
+                    neighbours(app, ui, index);
+                });
+        });
+}
+
+fn meaning(app: &mut HologlyphApp, ui: &mut Ui, index: usize) {
+    let s = app.lib.library.symbols[index].clone();
+    ui.horizontal(|ui| {
+        if let Some(c) = s.glyph.character() {
+            ui.label(RichText::new(c.to_string()).font(super::fonts::glyph_font(36.0)));
+        }
+        ui.vertical(|ui| {
+            ui.heading(&s.name);
+            ui.weak(format!("{} · {}", s.id, s.lineage.name()));
+        });
+        let fav = app.settings.favourites.contains(&s.id);
+        if ui
+            .selectable_label(fav, if fav { "★" } else { "☆" })
+            .on_hover_text("Favourite (Ctrl+D)")
+            .clicked()
+        {
+            app.push(Command::ToggleFavourite);
+        }
+    });
+    ui.label(&s.gloss);
+    egui::Grid::new("meaning").num_columns(2).show(ui, |ui| {
+        if let Some(t) = &s.transition {
+            ui.weak("transition");
+            ui.label(t);
+            ui.end_row();
+        }
+        ui.weak("archetype");
+        ui.label(&s.archetype);
+        ui.end_row();
+        ui.weak("components");
+        ui.label(
+            s.components
+                .iter()
+                .map(|c| format!("{} {:.2}", c.concept, c.weight))
+                .collect::<Vec<_>>()
+                .join(", "),
+        );
+        ui.end_row();
+    });
+    if let Some(o) = &s.original {
+        egui::CollapsingHeader::new(format!("original ({})", o.language)).show(ui, |ui| {
+            for (k, v) in &o.texts {
+                ui.label(format!("{k}: {v}"));
+            }
+        });
+    }
+    ui.horizontal(|ui| {
+        if ui.small_button("copy character").clicked() {
+            app.push(Command::CopyCharacter);
+        }
+        if ui.small_button("copy U+XXXX").clicked() {
+            app.push(Command::CopyCodePoint);
+        }
+        if ui.small_button("copy gloss").clicked() {
+            app.push(Command::CopyGloss);
+        }
+    });
+    ui.separator();
+}
+
+fn character(app: &HologlyphApp, ui: &mut Ui, index: usize) {
+    let s = &app.lib.library.symbols[index];
+    let Some(c) = s.glyph.character() else {
+        ui.weak(format!("glyph: {:?}", s.glyph));
+        return;
+    };
+    let info = CharInfo::of(c);
+    let font = app
+        .glyph
+        .as_ref()
+        .and_then(|_| {
+            crate::glyph::FontSet::bundled()
+                .font_for(c)
+                .ok()
+                .map(|f| f.name.clone())
+        })
+        .unwrap_or_default();
+    egui::CollapsingHeader::new("Character")
+        .default_open(true)
+        .show(ui, |ui| {
+            egui::Grid::new("char").num_columns(2).show(ui, |ui| {
+                ui.weak("code point");
+                ui.monospace(&info.code_point);
+                ui.end_row();
+                ui.weak("name");
+                ui.label(info.name.as_deref().unwrap_or("—"));
+                ui.end_row();
+                ui.weak("block");
+                ui.label(info.block.as_deref().unwrap_or("—"));
+                ui.end_row();
+                ui.weak("category");
+                ui.label(info.category);
+                ui.end_row();
+                ui.weak("font");
+                ui.label(font);
+                ui.end_row();
+            });
+        });
+}
+
+fn protocol_steps(app: &mut HologlyphApp, ui: &mut Ui) {
+    egui::CollapsingHeader::new("Protocol — five steps")
+        .default_open(true)
+        .show(ui, |ui| {
+            let mut register = app.register();
+            ui.horizontal(|ui| {
+                ui.weak("register");
+                for r in Register::ALL {
+                    ui.selectable_value(&mut register, r, r.name());
+                }
+            });
+            if register != app.register() {
+                app.settings.register = register.name().to_string();
+                app.run_protocol();
+            }
+            let Some(u) = app.glyph.as_ref().and_then(|g| g.unfolding.clone()) else {
+                ui.weak("—");
+                return;
+            };
+            if let Some(r) = &u.region {
+                ui.weak(format!(
+                    "region: {}",
+                    r.label.clone().or(r.link.clone()).unwrap_or_default()
+                ));
+            }
+            ui.label(RichText::new(format!("1. recognise  ≈ {}", u.recognition.formula)).strong());
+            for (c, w) in &u.recognition.concepts {
+                ui.horizontal(|ui| {
+                    ui.add(egui::ProgressBar::new(*w).desired_width(80.0));
+                    ui.label(format!("{c} {w:.2}"));
+                });
+            }
+            ui.label(RichText::new("2. nearest scenes").strong());
+            for h in &u.scenes {
+                ui.horizontal(|ui| {
+                    if ui.link(format!("{} {}", h.id, h.title)).clicked() {
+                        app.go(Focus::Scene(h.id.clone()));
+                    }
+                    ui.weak(format!("{:.2} {:?}", h.score, h.because));
+                });
+            }
+            ui.label(RichText::new("3. adapter").strong());
+            for (k, a) in u.adapters.iter().take(3).enumerate() {
+                ui.horizontal(|ui| {
+                    let label = format!("{}{}", if k == 0 { "→ " } else { "  " }, a.name);
+                    if ui.link(label).clicked() {
+                        app.go(Focus::Adapter(a.id.clone()));
+                    }
+                    ui.weak(format!("{:.2}", a.score));
+                })
+                .response
+                .on_hover_text(a.reasons.join("\n"));
+            }
+            ui.label(
+                RichText::new(format!(
+                    "4. unfold into {} ({})",
+                    u.unfolded.register.name(),
+                    if u.unfolded.authored {
+                        "authored"
+                    } else {
+                        "composed"
+                    }
+                ))
+                .strong(),
+            );
+            ui.label(RichText::new(&u.unfolded.text).italics());
+        });
+}
+
+fn outputs(app: &mut HologlyphApp, ui: &mut Ui) {
+    let Some(u) = app.glyph.as_ref().and_then(|g| g.unfolding.clone()) else {
+        return;
+    };
+    egui::CollapsingHeader::new("5. outputs")
+        .default_open(true)
+        .show(ui, |ui| {
+            if let Some(line) = u.outputs.text.split("\n\n").nth(1) {
+                ui.label(RichText::new(line).strong());
+            }
+            ui.horizontal_wrapped(|ui| {
+                for s in &u.outputs.palette {
+                    let (rect, resp) =
+                        ui.allocate_exact_size(egui::vec2(28.0, 28.0), egui::Sense::hover());
+                    let [r, g, b] = s.rgb;
+                    ui.painter()
+                        .rect_filled(rect, 4.0, Color32::from_rgb(r, g, b));
+                    resp.on_hover_text(format!("{} {}", s.hex, s.concept));
+                }
+            });
+            let sound = &u.outputs.sound;
+            ui.label(format!(
+                "sound: {:.1} s, {} plucks, tension {:.1} semitones",
+                sound.duration_s,
+                sound.onsets_s.len(),
+                sound.tension_semitones
+            ));
+            gesture_preview(app, ui, &u.outputs.gesture);
+            ui.horizontal(|ui| {
+                if ui.button("Export sound…").clicked() {
+                    app.push(Command::ExportSound);
+                }
+                if ui.button("Export gesture…").clicked() {
+                    app.push(Command::ExportGesture);
+                }
+                if ui.button("Export PNG…").clicked() {
+                    app.push(Command::ExportPng);
+                }
+            });
+        });
+}
+
+/// The gesture drawn as far as the animation clock has reached, looping.
+fn gesture_preview(app: &HologlyphApp, ui: &mut Ui, g: &crate::protocol::Gesture) {
+    if g.is_empty() {
+        return;
+    }
+    let (rect, _) = ui.allocate_exact_size(
+        egui::vec2(ui.available_width().min(220.0), 140.0),
+        egui::Sense::hover(),
+    );
+    let painter = ui.painter_at(rect);
+    painter.rect_filled(rect, 4.0, ui.visuals().extreme_bg_color);
+    let pts = g.strokes.iter().flatten();
+    let (mut x0, mut y0, mut x1, mut y1) = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
+    for p in pts {
+        x0 = x0.min(p.x);
+        x1 = x1.max(p.x);
+        y0 = y0.min(p.y);
+        y1 = y1.max(p.y);
+    }
+    let scale = ((rect.width() - 12.0) as f64 / (x1 - x0).max(1e-6))
+        .min((rect.height() - 12.0) as f64 / (y1 - y0).max(1e-6));
+    let to = |x: f64, y: f64| {
+        egui::pos2(
+            rect.left() + 6.0 + ((x - x0) * scale) as f32,
+            rect.bottom() - 6.0 - ((y - y0) * scale) as f32,
+        )
+    };
+    let t = (app.time() as f64 * 0.8) % (g.duration_s + 0.8);
+    let stroke = egui::Stroke::new(1.5, ui.visuals().text_color());
+    for s in &g.strokes {
+        let line: Vec<egui::Pos2> = s
+            .iter()
+            .filter(|p| p.t <= t)
+            .map(|p| to(p.x, p.y))
+            .collect();
+        if line.len() >= 2 {
+            painter.add(egui::Shape::line(line, stroke));
+        }
+    }
+    if let Some(p) = g.strokes.iter().flatten().rfind(|p| p.t <= t) {
+        painter.circle_filled(to(p.x, p.y), 3.0, Color32::from_rgb(226, 87, 43));
+    }
+}
+
+/// What an adapter's file says (header only), for the inspector and the adapter page.
+pub fn adapter_file(app: &HologlyphApp, ui: &mut Ui, a: &Adapter) {
+    let Some(file) = &a.file else {
+        ui.weak("no file");
+        return;
+    };
+    let path = app.lib.library.resolve(file);
+    match crate::adapters::read_adapter(&path) {
+        Ok(info) => {
+            egui::Grid::new(("adapter", &a.id))
+                .num_columns(2)
+                .show(ui, |ui| {
+                    let mut row = |k: &str, v: String| {
+                        ui.weak(k);
+                        ui.label(v);
+                        ui.end_row();
+                    };
+                    row("file", path.display().to_string());
+                    if let Some(v) = &info.rank {
+                        row("rank", format!("{} ({})", v.value, v.source));
+                    }
+                    if let Some(v) = &info.alpha {
+                        row("alpha", format!("{} ({})", v.value, v.source));
+                    }
+                    if let Some(v) = &info.scaling {
+                        row("scaling", format!("{:.2}", v.value));
+                    }
+                    if let Some(v) = &info.target_modules {
+                        row("modules", v.value.join(", "));
+                    }
+                    if let Some(v) = &info.trigger_phrases {
+                        row("triggers", format!("{} ({})", v.value.join(", "), v.source));
+                    }
+                    row(
+                        "tensors",
+                        format!(
+                            "{} · {} bytes · {}",
+                            info.tensor_count,
+                            info.tensor_bytes,
+                            info.dtypes.join(", ")
+                        ),
+                    );
+                    if let Some(demo) = info.metadata.get("hologlyph.demo") {
+                        row("note", demo.clone());
+                    }
+                });
+        }
+        Err(e) => {
+            ui.colored_label(Color32::from_rgb(240, 110, 100), e.to_string());
+        }
+    }
+}
+
+fn statistics(app: &HologlyphApp, ui: &mut Ui) {
+    let Some(g) = &app.glyph else {
+        return;
+    };
+    let d = &g.fields.descriptor;
+    egui::CollapsingHeader::new("Field statistics").show(ui, |ui| {
+        egui::Grid::new("stats").num_columns(2).show(ui, |ui| {
+            let mut row = |k: &str, v: String| {
+                ui.weak(k);
+                ui.label(v);
+                ui.end_row();
+            };
+            row("holes", d.holes.to_string());
+            row("ink components", d.ink_components.to_string());
+            row(
+                "contours / parts / corners",
+                format!("{} / {} / {}", d.contours, d.parts, d.corners),
+            );
+            row("ink ratio", format!("{:.3}", d.ink_ratio));
+            row("perimeter", format!("{:.3} em", d.perimeter_em));
+            row(
+                "total |curvature|",
+                format!("{:.2} rad", d.total_abs_curvature),
+            );
+            row("deepest ink", format!("{:.4} em", d.max_depth_em));
+            row("mean density", format!("{:.3}", d.mean_density));
+            row("regions", g.fields.region_list.len().to_string());
+            row(
+                "segments",
+                format!(
+                    "{} flattened, {} visible",
+                    d.flattened_segments, d.boundary_segments
+                ),
+            );
+        });
+    });
+}
+
+fn neighbours(app: &mut HologlyphApp, ui: &mut Ui, index: usize) {
+    egui::CollapsingHeader::new("Neighbours")
+        .default_open(true)
+        .show(ui, |ui| {
+            let meaning = app.lib.semantic.similar_symbols(index, 6);
+            let shape = app.lib.shape.as_ref().map(|s| s.similar(index, 6));
+            ui.columns(2, |cols| {
+                cols[0].weak("means like");
+                for n in &meaning {
+                    neighbour(app, &mut cols[0], n);
+                }
+                cols[1].weak("looks like");
+                match &shape {
+                    Some(list) => {
+                        for n in list {
+                            neighbour(app, &mut cols[1], n);
+                        }
+                    }
+                    None => {
+                        cols[1].weak("computing…");
+                    }
+                }
+            });
+        });
+}
+
+fn neighbour(app: &mut HologlyphApp, ui: &mut Ui, n: &crate::embedding::Neighbour) {
+    let Some(i) = app.lib.library.symbols.iter().position(|s| s.id == n.id) else {
+        return;
+    };
+    let label = super::browser::symbol_label(&app.lib.library.symbols[i]);
+    if ui.link(format!("{label} {:.2}", n.score)).clicked() {
+        app.go(Focus::Symbol {
+            index: i,
+            link: None,
+        });
+    }
+}

@@ -1,0 +1,65 @@
+//! What the app remembers between runs (eframe stores it; window size and panel layout are
+//! kept by eframe and egui themselves). Runtime objects live in the app, not here.
+
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+
+/// Most recent files kept.
+pub const MAX_RECENT: usize = 8;
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Settings {
+    /// Library files opened, most recent first.
+    pub recent_libraries: Vec<PathBuf>,
+    /// Symbol ids shown most recently, most recent first.
+    pub recent_symbols: Vec<String>,
+    pub favourites: Vec<String>,
+    pub dark: bool,
+    /// Animate the hologram and thumbnails; off shows a still frame.
+    pub animate: bool,
+    /// Animation speed multiplier.
+    pub speed: f32,
+    /// Show the browser as a grid of thumbnails (else a list).
+    pub grid: bool,
+    /// Register of the protocol panel: poetry, logic, interface or body.
+    pub register: String,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            recent_libraries: Vec::new(),
+            recent_symbols: Vec::new(),
+            favourites: Vec::new(),
+            dark: true,
+            animate: true,
+            speed: 1.0,
+            grid: true,
+            register: "poetry".into(),
+        }
+    }
+}
+
+impl Settings {
+    pub fn remember_library(&mut self, path: PathBuf) {
+        self.recent_libraries.retain(|p| *p != path);
+        self.recent_libraries.insert(0, path);
+        self.recent_libraries.truncate(MAX_RECENT);
+    }
+
+    pub fn remember_symbol(&mut self, id: &str) {
+        self.recent_symbols.retain(|s| s != id);
+        self.recent_symbols.insert(0, id.to_string());
+        self.recent_symbols.truncate(MAX_RECENT * 2);
+    }
+
+    pub fn toggle_favourite(&mut self, id: &str) {
+        if let Some(i) = self.favourites.iter().position(|s| s == id) {
+            self.favourites.remove(i);
+        } else {
+            self.favourites.push(id.to_string());
+        }
+    }
+}
