@@ -11,3 +11,12 @@ $bin render --char 🫁 --size 320 --style topological --time 2 -o $out/hologram
 for layer in distance curvature density voids regions; do
   $bin render --char ⟁ --size 200 --layer $layer -o $out/layer-$layer.png
 done
+# The window as a user first sees it (under Xvfb when there is no display).
+if [ -z "${DISPLAY:-}" ]; then
+  Xvfb :95 -screen 0 1280x800x24 -nolisten tcp >/dev/null 2>&1 &
+  xvfb=$!
+  export DISPLAY=:95
+  sleep 1
+fi
+HOME=$(mktemp -d) $bin open --fresh --screenshot $out/app.png
+if [ -n "${xvfb:-}" ]; then kill "$xvfb"; fi

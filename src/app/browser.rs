@@ -222,6 +222,9 @@ pub fn browser_panel(app: &mut HologlyphApp, ui: &mut Ui) {
         });
 }
 
+/// Frames drawn before the thumbnail worker gets its first jobs.
+const THUMBS_AFTER_FRAMES: u64 = 5;
+
 fn open(app: &mut HologlyphApp, i: usize) {
     app.selected = Some(i);
     app.go(Focus::Symbol {
@@ -287,14 +290,21 @@ fn grid(app: &mut HologlyphApp, ui: &mut Ui, visible: &[usize]) {
 fn thumbnail(app: &mut HologlyphApp, ui: &mut Ui, i: usize, cell: f32) {
     let lib = &app.lib.library;
     let s = &lib.symbols[i];
-    let texture = app.thumbs.get(
-        i,
-        || {
-            lib.outline(&s.glyph, &crate::glyph::FontSet::bundled())
-                .ok()
-        },
-        s.style,
-    );
+    // Thumbnails start after the first frames: the window configures its surface first
+    // (on a software GPU a busy device makes that wait time out).
+    let texture = if app.frames > THUMBS_AFTER_FRAMES {
+        app.thumbs.get(
+            i,
+            || {
+                lib.outline(&s.glyph, &crate::glyph::FontSet::bundled())
+                    .ok()
+            },
+            s.style,
+        )
+    } else {
+        ui.ctx().request_repaint();
+        None
+    };
     let s = app.lib.library.symbols[i].clone();
     let label = symbol_label(&s);
     let selected = app.selected == Some(i);

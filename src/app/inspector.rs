@@ -25,6 +25,7 @@ pub fn inspector_panel(app: &mut HologlyphApp, ui: &mut Ui) {
                     character(app, ui, index);
                     protocol_steps(app, ui);
                     outputs(app, ui);
+                    chosen_adapter(app, ui);
                     statistics(app, ui);
                     neighbours(app, ui, index);
                 });
@@ -284,6 +285,26 @@ fn gesture_preview(app: &HologlyphApp, ui: &mut Ui, g: &crate::protocol::Gesture
     if let Some(p) = g.strokes.iter().flatten().rfind(|p| p.t <= t) {
         painter.circle_filled(to(p.x, p.y), 3.0, Color32::from_rgb(226, 87, 43));
     }
+}
+
+/// The adapter step 3 chose, and what its file's header says.
+fn chosen_adapter(app: &HologlyphApp, ui: &mut Ui) {
+    let Some(id) = app
+        .glyph
+        .as_ref()
+        .and_then(|g| g.unfolding.as_ref())
+        .and_then(|u| u.adapter())
+        .map(|a| a.id.clone())
+    else {
+        return;
+    };
+    let Some(a) = app.lib.library.adapter(&id).cloned() else {
+        return;
+    };
+    egui::CollapsingHeader::new(format!("Adapter — {}", a.name)).show(ui, |ui| {
+        ui.label(&a.description);
+        adapter_file(app, ui, &a);
+    });
 }
 
 /// What an adapter's file says (header only), for the inspector and the adapter page.

@@ -149,6 +149,8 @@ pub struct HologlyphApp {
     pub(crate) clock: f64,
     frozen_time: Option<f32>,
     last_frame: Option<Instant>,
+    /// Frames drawn so far.
+    pub frames: u64,
     pub frame_ms: f32,
     commands: Vec<Command>,
     fonts: FontSet,
@@ -173,6 +175,9 @@ pub struct StartOptions {
     pub screenshot: Option<PathBuf>,
     /// Do not restore settings (a clean first run).
     pub fresh: bool,
+    /// When the program started (for the time to the first hologram); default: when the
+    /// app is built.
+    pub started: Option<Instant>,
 }
 
 /// The wgpu setup the window and the tests use: the field engine's limits on the device.
@@ -273,10 +278,11 @@ impl HologlyphApp {
             clock: 0.0,
             frozen_time: None,
             last_frame: None,
+            frames: 0,
             frame_ms: 0.0,
             commands: Vec::new(),
             fonts: FontSet::bundled(),
-            started: Instant::now(),
+            started: options.started.unwrap_or_else(Instant::now),
             first_hologram_ms: None,
             screenshot: options.screenshot.map(|path| Screenshot {
                 path,
@@ -888,6 +894,7 @@ impl HologlyphApp {
             }
         }
         self.last_frame = Some(now);
+        self.frames += 1;
         // GPU validation errors (ours and egui's, on the shared device) are shown, not lost.
         if let Some(gpu) = &self.gpu
             && let Err(e) = gpu.context.check("drawing")
@@ -908,6 +915,7 @@ impl HologlyphApp {
     }
 
     fn screenshot_step(&mut self, ctx: &egui::Context) {
+        let busy = self.busy();
         let Some(shot) = &mut self.screenshot else {
             return;
         };
@@ -917,7 +925,8 @@ impl HologlyphApp {
         shot.frames_seen += 1;
         ctx.request_repaint();
         match &shot.taken {
-            None if shot.frames_seen > 20 => {
+            // Wait for the thumbnails too (at most ~10 s of frames), so the picture is whole.
+            None if shot.frames_seen > 20 && (!busy || shot.frames_seen > 600) => {
                 let (tx, rx) = std::sync::mpsc::channel();
                 let repaint = ctx.clone();
                 ctx.send_viewport_cmd(egui::ViewportCommand::Screenshot(

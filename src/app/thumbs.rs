@@ -30,6 +30,9 @@ pub struct Thumbnails {
     textures: HashMap<usize, (egui::TextureHandle, u64)>,
     requested: HashSet<usize>,
     failed: HashSet<usize>,
+    /// Failed attempts per thumbnail: the device is shared, so an error another thread
+    /// caused can land on a thumbnail; it is tried again before giving up.
+    attempts: HashMap<usize, u8>,
     clock: u64,
 }
 
@@ -52,6 +55,7 @@ impl Thumbnails {
             textures: HashMap::new(),
             requested: HashSet::new(),
             failed: HashSet::new(),
+            attempts: HashMap::new(),
             clock: 0,
         }
     }
@@ -61,6 +65,7 @@ impl Thumbnails {
         self.textures.clear();
         self.requested.clear();
         self.failed.clear();
+        self.attempts.clear();
     }
 
     /// Takes finished thumbnails into textures.
@@ -78,7 +83,11 @@ impl Thumbnails {
                     self.textures.insert(key, (tex, self.clock));
                 }
                 None => {
-                    self.failed.insert(key);
+                    let tries = self.attempts.entry(key).or_insert(0);
+                    *tries += 1;
+                    if *tries >= 3 {
+                        self.failed.insert(key);
+                    }
                 }
             }
         }
@@ -143,9 +152,9 @@ fn worker(
     let options = FieldOptions::default().with_size(THUMB_FIELD);
     let _fonts = FontSet::bundled();
     while let Ok(job) = jobs.recv() {
-        let rgba = (|| {
-            let prep = Prepared::new(&job.outline, &options).ok()?;
-            let fields = engine.dispatch(&prep).ok()?;
+        let rgba = (|| -> Result<Vec<u8>, String> {
+            let prep = Prepared::new(&job.outline, &options).map_err(|e| e.to_string())?;
+            let fields = engine.dispatch(&prep).map_err(|e| e.to_string())?;
             let frame = Frame {
                 time: 0.6,
                 style: job.style,
@@ -159,8 +168,15 @@ fn worker(
                 &frame,
                 THUMB_PX,
             )
-            .ok()
+            .map_err(|e| e.to_string())
         })();
+        let rgba = match rgba {
+            Ok(rgba) => Some(rgba),
+            Err(e) => {
+                super::log_error(&format!("thumbnail {}: {e}", job.key));
+                None
+            }
+        };
         if done.send((job.key, rgba)).is_err() {
             return;
         }

@@ -226,6 +226,7 @@ fn open_command(args: OpenArgs) -> Result<()> {
         library: args.library,
         screenshot: args.screenshot,
         fresh: args.fresh,
+        started: Some(Instant::now()),
     })
 }
 

@@ -1,0 +1,122 @@
+//! Frame-time benchmark of the explorer, offscreen: the hologram view at 1280×800 (an egui
+//! frame with the GPU paint callback, rendered and read back by egui_kittest's wgpu
+//! renderer), a grid of 100 animated thumbnails (100 hologram renders at 96² per frame),
+//! and the app's start-up to its first hologram. Run: `cargo bench --bench frames`.
+
+use std::time::Instant;
+
+use egui_kittest::Harness;
+use hologlyph::app::{HologlyphApp, StartOptions, wgpu_setup};
+use hologlyph::fields::{FieldOptions, GpuFieldEngine, Prepared};
+use hologlyph::glyph::FontSet;
+use hologlyph::hologram::{self, Frame, HologramRenderer};
+use hologlyph::library;
+
+fn main() {
+    let start = Instant::now();
+    let mut h = Harness::builder()
+        .with_size(egui::Vec2::new(1280.0, 800.0))
+        .wgpu_setup(wgpu_setup())
+        .build_eframe(|cc| {
+            HologlyphApp::new(
+                cc,
+                StartOptions {
+                    fresh: true,
+                    ..StartOptions::default()
+                },
+            )
+            .expect("the app starts")
+        });
+    h.render().expect("first frame renders");
+    let first_frame_ms = start.elapsed().as_secs_f64() * 1e3;
+    let adapter = h.state().device_line();
+    // Let the background work finish so it does not disturb the timings.
+    while h.state().busy() {
+        h.run_steps(1);
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    h.state_mut().settings.grid = false;
+    h.run_steps(3);
+
+    let frames = 30;
+    let t = Instant::now();
+    for _ in 0..frames {
+        h.step();
+    }
+    let ui_ms = t.elapsed().as_secs_f64() * 1e3 / frames as f64;
+    let t = Instant::now();
+    for _ in 0..frames {
+        h.step();
+        h.render().expect("renders");
+    }
+    let frame_ms = t.elapsed().as_secs_f64() * 1e3 / frames as f64;
+    let view = h.state().view_rect.expect("the view is drawn");
+    // The same window without the hologram (a scene page): what the hologram itself costs.
+    h.state_mut().go(hologlyph::app::Focus::Scene("Δ41".into()));
+    h.run_steps(3);
+    let t = Instant::now();
+    for _ in 0..frames {
+        h.step();
+        h.render().expect("renders");
+    }
+    let page_ms = t.elapsed().as_secs_f64() * 1e3 / frames as f64;
+
+    // A grid of 100 animated thumbnails: 100 holograms rendered per frame.
+    let lib = library::load_bundled().expect("bundled library").library;
+    let gpu = hologlyph::gpu::GpuContext::new().expect("a GPU adapter");
+    let engine = GpuFieldEngine::with_context(gpu.clone()).expect("field engine");
+    let renderer = HologramRenderer::new(&gpu.device, hologram::OFFSCREEN_FORMAT);
+    let fonts = FontSet::bundled();
+    let options = FieldOptions::default().with_size(96);
+    let glyphs: Vec<_> = (0..100)
+        .map(|i| {
+            let s = &lib.symbols[i % lib.symbols.len()];
+            let outline = lib.outline(&s.glyph, &fonts).expect("outline");
+            let prep = Prepared::new(&outline, &options).expect("prepares");
+            let fields = engine.dispatch(&prep).expect("fields");
+            (fields, prep.grid.em_per_px as f32, s.style)
+        })
+        .collect();
+    let grid_frames = 3;
+    let t = Instant::now();
+    for f in 0..grid_frames {
+        for (fields, em, style) in &glyphs {
+            let frame = Frame {
+                time: f as f32 * 0.016,
+                style: *style,
+                ..Frame::default()
+            };
+            std::hint::black_box(
+                hologram::render_offscreen(&gpu, &renderer, fields, *em, &frame, 96)
+                    .expect("renders"),
+            );
+        }
+    }
+    let grid_ms = t.elapsed().as_secs_f64() * 1e3 / grid_frames as f64;
+
+    println!("# Hologlyph frame benchmark (offscreen)");
+    println!("adapter: {adapter}");
+    println!("| what | ms per frame | frames/s |");
+    println!("|---|---|---|");
+    println!(
+        "| UI pass only (layout, hover, no rendering), 1280×800 | {ui_ms:.1} | {:.0} |",
+        1e3 / ui_ms
+    );
+    println!(
+        "| hologram view 1280×800 (view {:.0}×{:.0} pt), egui pass + GPU render + readback | {frame_ms:.1} | {:.1} |",
+        view.width(),
+        view.height(),
+        1e3 / frame_ms
+    );
+    println!(
+        "| the same window on a scene page (no hologram), GPU render + readback | {page_ms:.1} | {:.1} |",
+        1e3 / page_ms
+    );
+    println!(
+        "| 100 animated thumbnails at 96², each rendered and read back | {grid_ms:.1} | {:.1} |",
+        1e3 / grid_ms
+    );
+    println!(
+        "start-up to the first rendered frame (harness, device, library, fields, shaders): {first_frame_ms:.0} ms"
+    );
+}
