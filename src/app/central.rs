@@ -108,6 +108,28 @@ fn view_toolbar(app: &mut HologlyphApp, ui: &mut Ui) {
             app.push(Command::ResetView);
         }
         ui.toggle_value(&mut app.settings.animate, "animate");
+        ui.separator();
+        use crate::hologram::Style;
+        let name = |s: Option<Style>| match s {
+            None => "the symbol's",
+            Some(Style::Hieroglyph) => "hieroglyph",
+            Some(Style::Alchemical) => "alchemical",
+            Some(Style::Topological) => "topological",
+            Some(Style::Graph) => "graph",
+        };
+        egui::ComboBox::from_label("style")
+            .selected_text(name(app.style))
+            .show_ui(ui, |ui| {
+                for s in [
+                    None,
+                    Some(Style::Hieroglyph),
+                    Some(Style::Alchemical),
+                    Some(Style::Topological),
+                    Some(Style::Graph),
+                ] {
+                    ui.selectable_value(&mut app.style, s, name(s));
+                }
+            });
     });
 }
 

@@ -133,6 +133,8 @@ pub struct HologlyphApp {
     pub nav: Vec<Focus>,
     pub nav_pos: usize,
     pub layer: Layer,
+    /// A style chosen in the view instead of the symbol's own.
+    pub style: Option<crate::hologram::Style>,
     pub transform: ViewTransform,
     pub glyph: Option<ShownGlyph>,
     pub hover: Option<Hover>,
@@ -263,6 +265,7 @@ impl HologlyphApp {
             nav: Vec::new(),
             nav_pos: 0,
             layer: Layer::Hologram,
+            style: None,
             transform: ViewTransform::default(),
             glyph: None,
             hover: None,
@@ -560,11 +563,12 @@ impl HologlyphApp {
 
     /// The frame the view draws now.
     pub fn frame(&self) -> Frame {
-        let style = self
-            .glyph
-            .as_ref()
-            .map(|g| self.lib.library.symbols[g.index].style)
-            .unwrap_or_default();
+        let style = self.style.unwrap_or_else(|| {
+            self.glyph
+                .as_ref()
+                .map(|g| self.lib.library.symbols[g.index].style)
+                .unwrap_or_default()
+        });
         Frame {
             time: self.time(),
             style,
