@@ -44,6 +44,17 @@ fn click_at(h: &mut Harness<'_, HologlyphApp>, pos: Pos2) {
     h.run_steps(2);
 }
 
+/// Where the symbol `id` is in the library.
+fn symbol_index(h: &Harness<'_, HologlyphApp>, id: &str) -> usize {
+    h.state()
+        .lib
+        .library
+        .symbols
+        .iter()
+        .position(|s| s.id == id)
+        .unwrap_or_else(|| panic!("no symbol {id}"))
+}
+
 fn search_box<'h>(h: &'h Harness<'_, HologlyphApp>) -> egui_kittest::Node<'h> {
     h.get_by_role(egui::accesskit::Role::TextInput)
 }
@@ -74,14 +85,7 @@ fn search_finds_ascent_by_word_and_by_code_point() {
 #[test]
 fn clicking_the_outer_gap_of_ascent_unfolds_its_scene_and_adapter_and_back_returns() {
     let mut h = harness(StartOptions::default());
-    let ascent = h
-        .state()
-        .lib
-        .library
-        .symbols
-        .iter()
-        .position(|s| s.id == "ascent")
-        .expect("⟁");
+    let ascent = symbol_index(&h, "ascent");
     h.state_mut().go(Focus::Symbol {
         index: ascent,
         link: None,
@@ -230,14 +234,7 @@ fn snapshots_of_the_hologram_view_and_the_unfolded_state() {
         egui::pos2(1280.0, 800.0),
     ));
     h.snapshot_options("hologram_view", &options);
-    let ascent = h
-        .state()
-        .lib
-        .library
-        .symbols
-        .iter()
-        .position(|s| s.id == "ascent")
-        .expect("⟁");
+    let ascent = symbol_index(&h, "ascent");
     h.state_mut().go(Focus::Symbol {
         index: ascent,
         link: Some(0),

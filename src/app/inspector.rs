@@ -189,11 +189,7 @@ fn protocol_steps(app: &mut HologlyphApp, ui: &mut Ui) {
                 RichText::new(format!(
                     "4. unfold into {} ({})",
                     u.unfolded.register.name(),
-                    if u.unfolded.authored {
-                        "authored"
-                    } else {
-                        "composed"
-                    }
+                    u.unfolded.origin()
                 ))
                 .strong(),
             );

@@ -373,11 +373,7 @@ pub fn unfold_command(args: &UnfoldArgs) -> Result<()> {
     println!(
         "\n4. unfold into {} ({})\n   {}",
         u.unfolded.register.name(),
-        if u.unfolded.authored {
-            "authored"
-        } else {
-            "composed"
-        },
+        u.unfolded.origin(),
         u.unfolded.text
     );
     println!("\n5. outputs");

@@ -86,6 +86,17 @@ pub struct Unfolded {
     pub authored: bool,
 }
 
+impl Unfolded {
+    /// "authored" or "composed".
+    pub fn origin(&self) -> &'static str {
+        if self.authored {
+            "authored"
+        } else {
+            "composed"
+        }
+    }
+}
+
 /// Step 5: the outputs.
 #[derive(Clone, Debug, Serialize)]
 pub struct Outputs {
