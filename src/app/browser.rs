@@ -36,6 +36,7 @@ pub fn menu_bar(app: &mut HologlyphApp, ui: &mut Ui) {
                 command_button(app, ui, Command::ReloadLibrary);
                 ui.separator();
                 command_button(app, ui, Command::ExportPng);
+                command_button(app, ui, Command::PlaySound);
                 command_button(app, ui, Command::ExportSound);
                 command_button(app, ui, Command::ExportGesture);
                 ui.separator();
@@ -330,6 +331,9 @@ fn thumbnail(app: &mut HologlyphApp, ui: &mut Ui, i: usize, cell: f32) {
                 )
             }
         };
+        if texture.is_some() {
+            app.shown_thumbs.push(i);
+        }
         let response = response.on_hover_text(&label);
         response
             .widget_info(|| egui::WidgetInfo::selected(egui::Role::Button, true, selected, &label));

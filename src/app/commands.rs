@@ -14,6 +14,7 @@ pub enum Command {
     ReloadLibrary,
     ExportPng,
     ExportSound,
+    PlaySound,
     ExportGesture,
     CopyCharacter,
     CopyCodePoint,
@@ -44,6 +45,7 @@ impl Command {
             Command::ReloadLibrary => "Reload library".into(),
             Command::ExportPng => "Export hologram as PNG…".into(),
             Command::ExportSound => "Export sound (WAV)…".into(),
+            Command::PlaySound => "Play the sound".into(),
             Command::ExportGesture => "Export gesture (SVG)…".into(),
             Command::CopyCharacter => "Copy character".into(),
             Command::CopyCodePoint => "Copy U+XXXX".into(),
@@ -98,6 +100,7 @@ impl Command {
             Command::ZoomOut => k(Modifiers::NONE, Key::Minus),
             Command::ResetView => k(Modifiers::NONE, Key::Num0),
             Command::ToggleFavourite => k(Modifiers::COMMAND, Key::D),
+            Command::PlaySound => k(Modifiers::COMMAND, Key::P),
             Command::Quit => k(Modifiers::COMMAND, Key::Q),
             _ => None,
         }
@@ -128,6 +131,7 @@ impl Command {
             Command::ZoomOut,
             Command::ResetView,
             Command::ToggleFavourite,
+            Command::PlaySound,
             Command::Quit,
         ];
         all.extend(LAYERS.iter().map(|&l| Command::SetLayer(l)));

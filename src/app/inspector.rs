@@ -226,6 +226,9 @@ fn outputs(app: &mut HologlyphApp, ui: &mut Ui) {
             ));
             gesture_preview(app, ui, &u.outputs.gesture);
             ui.horizontal(|ui| {
+                if ui.button("▶ Play").on_hover_text("Ctrl+P").clicked() {
+                    app.push(Command::PlaySound);
+                }
                 if ui.button("Export sound…").clicked() {
                     app.push(Command::ExportSound);
                 }

@@ -146,6 +146,8 @@ pub struct HologlyphApp {
     /// The hologram view's rect in the last frame (points).
     pub view_rect: Option<egui::Rect>,
     thumbs: thumbs::Thumbnails,
+    /// Thumbnails drawn this frame (for their animation).
+    shown_thumbs: Vec<usize>,
     shape_rx: Option<std::sync::mpsc::Receiver<ShapeIndex>>,
     generation: u64,
     pub(crate) clock: f64,
@@ -276,6 +278,7 @@ impl HologlyphApp {
             status: String::new(),
             view_rect: None,
             thumbs,
+            shown_thumbs: Vec::new(),
             shape_rx: None,
             generation: 0,
             clock: 0.0,
@@ -717,6 +720,7 @@ impl HologlyphApp {
                     };
                 }
             }
+            Command::PlaySound => self.play_sound(),
             Command::ExportGesture => {
                 if let Some(u) = self.glyph.as_ref().and_then(|g| g.unfolding.as_ref())
                     && let Some(path) =
@@ -812,6 +816,36 @@ impl HologlyphApp {
             *origin = fixed - at * new_scale;
         }
         t.scale = new_scale;
+    }
+
+    /// Plays the protocol's sound with the desktop's player: the WAV goes to a temporary
+    /// file, then the first of PipeWire's, PulseAudio's and ALSA's command-line players that
+    /// is installed plays it (else the desktop's default application opens it).
+    fn play_sound(&mut self) {
+        let Some(u) = self.glyph.as_ref().and_then(|g| g.unfolding.as_ref()) else {
+            return;
+        };
+        let path = std::env::temp_dir().join(format!("hologlyph-{}.wav", u.symbol));
+        if let Err(e) = u.outputs.sound.write_wav(&path) {
+            self.status = e.to_string();
+            return;
+        }
+        for player in ["pw-play", "paplay", "aplay", "xdg-open"] {
+            if std::process::Command::new(player)
+                .arg(&path)
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null())
+                .spawn()
+                .is_ok()
+            {
+                self.status = format!("playing {} with {player}", path.display());
+                return;
+            }
+        }
+        self.status = format!(
+            "no sound player found (pw-play, paplay, aplay, xdg-open); the sound is at {}",
+            path.display()
+        );
     }
 
     fn export_png(&mut self) {
@@ -1007,7 +1041,13 @@ impl eframe::App for HologlyphApp {
         self.handle_keys(&ctx);
         browser::menu_bar(self, ui);
         browser::status_bar(self, ui);
+        self.shown_thumbs.clear();
         browser::browser_panel(self, ui);
+        if self.settings.animate && self.settings.grid && self.frozen_time.is_none() {
+            let now = self.started.elapsed().as_secs_f64();
+            let time = self.time();
+            self.thumbs.animate(&self.shown_thumbs, time, now);
+        }
         inspector::inspector_panel(self, ui);
         let drew = central::central_panel(self, ui);
         if drew {

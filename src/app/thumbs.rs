@@ -1,12 +1,14 @@
 //! Thumbnails for the browser: computed in the background (fields on the GPU, then an
 //! offscreen render), cached as egui textures, evicted least-recently-shown first when
 //! there are more than [`MAX_CACHED`]. A placeholder shows until a thumbnail arrives.
+//! When animation is on, the thumbnails on screen are re-rendered at the current time a
+//! few times a second from fields the worker keeps (only the render runs again).
 
 use std::collections::{HashMap, HashSet};
 use std::sync::mpsc::{Receiver, Sender, channel};
 
-use crate::fields::{FieldOptions, GpuFieldEngine, Prepared};
-use crate::glyph::{FontSet, Outline};
+use crate::fields::{FieldOptions, GpuFieldEngine, GpuFields, Prepared};
+use crate::glyph::Outline;
 use crate::gpu::GpuContext;
 use crate::hologram::{self, Frame, HologramRenderer, Style};
 
@@ -16,17 +18,32 @@ pub const THUMB_PX: u32 = 96;
 const THUMB_FIELD: u32 = 96;
 /// Most thumbnails kept as textures (96² RGBA each: ~36 KiB).
 pub const MAX_CACHED: usize = 2048;
+/// Most glyphs whose GPU fields the worker keeps for animation (~0.2 MiB each).
+const MAX_FIELDS: usize = 256;
+/// Seconds between animation frames of the thumbnails.
+const ANIMATION_PERIOD_S: f64 = 0.2;
 
-struct Job {
+enum Job {
+    /// Compute the fields and render the first frame.
+    Make {
+        key: usize,
+        outline: Box<Outline>,
+        style: Style,
+    },
+    /// Render a kept glyph again at `time`.
+    Animate { key: usize, time: f32 },
+}
+
+struct Done {
     key: usize,
-    outline: Outline,
-    style: Style,
+    rgba: Option<Vec<u8>>,
+    animation: bool,
 }
 
 /// The thumbnail cache and its worker.
 pub struct Thumbnails {
     jobs: Option<Sender<Job>>,
-    done: Receiver<(usize, Option<Vec<u8>>)>,
+    done: Receiver<Done>,
     textures: HashMap<usize, (egui::TextureHandle, u64)>,
     requested: HashSet<usize>,
     failed: HashSet<usize>,
@@ -34,6 +51,8 @@ pub struct Thumbnails {
     /// caused can land on a thumbnail; it is tried again before giving up.
     attempts: HashMap<usize, u8>,
     clock: u64,
+    animating: usize,
+    last_animation: f64,
 }
 
 impl Thumbnails {
@@ -57,6 +76,8 @@ impl Thumbnails {
             failed: HashSet::new(),
             attempts: HashMap::new(),
             clock: 0,
+            animating: 0,
+            last_animation: 0.0,
         }
     }
 
@@ -70,18 +91,31 @@ impl Thumbnails {
 
     /// Takes finished thumbnails into textures.
     pub fn receive(&mut self, ctx: &egui::Context) {
-        while let Ok((key, rgba)) = self.done.try_recv() {
-            self.requested.remove(&key);
-            match rgba {
+        while let Ok(done) = self.done.try_recv() {
+            let key = done.key;
+            if done.animation {
+                self.animating = self.animating.saturating_sub(1);
+            } else {
+                self.requested.remove(&key);
+            }
+            match done.rgba {
                 Some(rgba) => {
                     let image = egui::ColorImage::from_rgba_unmultiplied(
                         [THUMB_PX as usize, THUMB_PX as usize],
                         &rgba,
                     );
-                    let tex = ctx.load_texture(format!("thumb-{key}"), image, Default::default());
                     self.clock += 1;
-                    self.textures.insert(key, (tex, self.clock));
+                    match self.textures.get_mut(&key) {
+                        Some((tex, _)) => tex.set(image, Default::default()),
+                        None if !done.animation => {
+                            let tex =
+                                ctx.load_texture(format!("thumb-{key}"), image, Default::default());
+                            self.textures.insert(key, (tex, self.clock));
+                        }
+                        None => {}
+                    }
                 }
+                None if done.animation => {}
                 None => {
                     let tries = self.attempts.entry(key).or_insert(0);
                     *tries += 1;
@@ -118,9 +152,9 @@ impl Thumbnails {
         }
         if let (Some(jobs), Some(outline)) = (&self.jobs, outline()) {
             if jobs
-                .send(Job {
+                .send(Job::Make {
                     key,
-                    outline,
+                    outline: Box::new(outline),
                     style,
                 })
                 .is_ok()
@@ -133,51 +167,100 @@ impl Thumbnails {
         None
     }
 
+    /// Re-renders the thumbnails on screen (`shown`) at animation time `time`, at most
+    /// every [`ANIMATION_PERIOD_S`] of wall time `now` and never piling up frames.
+    pub fn animate(&mut self, shown: &[usize], time: f32, now: f64) {
+        if self.animating > 0 || now - self.last_animation < ANIMATION_PERIOD_S {
+            return;
+        }
+        let Some(jobs) = &self.jobs else {
+            return;
+        };
+        self.last_animation = now;
+        for &key in shown {
+            if self.textures.contains_key(&key) && jobs.send(Job::Animate { key, time }).is_ok() {
+                self.animating += 1;
+            }
+        }
+    }
+
     /// Thumbnails still being computed.
     pub fn pending(&self) -> usize {
         self.requested.len()
     }
 }
 
-fn worker(
-    ctx: GpuContext,
-    jobs: Receiver<Job>,
-    done: Sender<(usize, Option<Vec<u8>>)>,
-    repaint: egui::Context,
-) {
+fn worker(ctx: GpuContext, jobs: Receiver<Job>, done: Sender<Done>, repaint: egui::Context) {
     let Ok(engine) = GpuFieldEngine::with_context(ctx.clone()) else {
         return;
     };
     let renderer = HologramRenderer::new(&ctx.device, hologram::OFFSCREEN_FORMAT);
     let options = FieldOptions::default().with_size(THUMB_FIELD);
-    let _fonts = FontSet::bundled();
-    while let Ok(job) = jobs.recv() {
-        let rgba = (|| -> Result<Vec<u8>, String> {
-            let prep = Prepared::new(&job.outline, &options).map_err(|e| e.to_string())?;
-            let fields = engine.dispatch(&prep).map_err(|e| e.to_string())?;
-            let frame = Frame {
-                time: 0.6,
-                style: job.style,
-                ..Frame::default()
-            };
-            hologram::render_offscreen(
-                &ctx,
-                &renderer,
-                &fields,
-                prep.grid.em_per_px as f32,
-                &frame,
-                THUMB_PX,
-            )
+    // Fields kept for animation: key → (fields, em per px, style, last use).
+    let mut kept: HashMap<usize, (GpuFields, f32, Style, u64)> = HashMap::new();
+    let mut tick = 0u64;
+    let render = |fields: &GpuFields, em: f32, style: Style, time: f32| {
+        let frame = Frame {
+            time,
+            style,
+            ..Frame::default()
+        };
+        hologram::render_offscreen(&ctx, &renderer, fields, em, &frame, THUMB_PX)
             .map_err(|e| e.to_string())
-        })();
-        let rgba = match rgba {
+    };
+    while let Ok(job) = jobs.recv() {
+        tick += 1;
+        let (key, animation, result) = match job {
+            Job::Make {
+                key,
+                outline,
+                style,
+            } => {
+                let result = Prepared::new(&outline, &options)
+                    .map_err(|e| e.to_string())
+                    .and_then(|prep| {
+                        let fields = engine.dispatch(&prep).map_err(|e| e.to_string())?;
+                        let em = prep.grid.em_per_px as f32;
+                        let rgba = render(&fields, em, style, 0.6)?;
+                        if kept.len() >= MAX_FIELDS
+                            && let Some(oldest) =
+                                kept.iter().min_by_key(|(_, v)| v.3).map(|(k, _)| *k)
+                        {
+                            kept.remove(&oldest);
+                        }
+                        kept.insert(key, (fields, em, style, tick));
+                        Ok(rgba)
+                    });
+                (key, false, result)
+            }
+            Job::Animate { key, time } => {
+                let result = match kept.get_mut(&key) {
+                    Some(k) => {
+                        k.3 = tick;
+                        render(&k.0, k.1, k.2, time)
+                    }
+                    None => Err("fields no longer kept".to_string()),
+                };
+                (key, true, result)
+            }
+        };
+        let rgba = match result {
             Ok(rgba) => Some(rgba),
             Err(e) => {
-                super::log_error(&format!("thumbnail {}: {e}", job.key));
+                if !animation {
+                    super::log_error(&format!("thumbnail {key}: {e}"));
+                }
                 None
             }
         };
-        if done.send((job.key, rgba)).is_err() {
+        if done
+            .send(Done {
+                key,
+                rgba,
+                animation,
+            })
+            .is_err()
+        {
             return;
         }
         repaint.request_repaint();
