@@ -1,0 +1,99 @@
+//! The library's TOML file ↔ the model: the only module that knows the on-disk format.
+//!
+//! Reading walks the parsed document by hand instead of deriving, so that one wrong value
+//! costs only that value: every problem is collected with its place and the rest of the
+//! file still loads. The grammar is documented in `assets/library/FORMAT.md`. `read` turns
+//! the text into the model, `write` turns the model back into text, and `spans` places
+//! problems at a line and column.
+
+mod read;
+mod spans;
+mod write;
+
+use std::ops::Range;
+
+use super::{Library, Problem};
+use crate::hologram::Style;
+
+pub(super) use read::parse;
+pub(super) use spans::{line_column, problem};
+pub use write::to_toml;
+
+/// The format version this build reads and writes.
+pub const FORMAT_VERSION: i64 = 1;
+const FORMAT_NAME: &str = "hologlyph-library";
+
+/// The `style` names, shared by reading and writing.
+const STYLES: [(&str, Style); 4] = [
+    ("hieroglyph", Style::Hieroglyph),
+    ("alchemical", Style::Alchemical),
+    ("topological", Style::Topological),
+    ("graph", Style::Graph),
+];
+
+/// What an id or a link names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(super) enum Kind {
+    Symbol,
+    Scene,
+    Adapter,
+    Concept,
+    Tour,
+}
+
+impl Kind {
+    pub(super) fn name(self) -> &'static str {
+        match self {
+            Kind::Symbol => "symbol",
+            Kind::Scene => "scene",
+            Kind::Adapter => "adapter",
+            Kind::Concept => "concept",
+            Kind::Tour => "tour",
+        }
+    }
+}
+
+/// What a link may point to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(super) enum Target {
+    One(Kind),
+    /// A scene's links: a scene, a symbol or an adapter.
+    AnyOf,
+    /// A region link id of the given symbol.
+    Region {
+        symbol: String,
+    },
+}
+
+/// A link as written, for the cross-reference checks.
+pub(super) struct Ref {
+    pub target: Target,
+    pub id: String,
+    pub from: String,
+    pub span: Option<Range<usize>>,
+}
+
+/// An id as declared.
+pub(super) struct Decl {
+    pub kind: Kind,
+    pub id: String,
+    pub span: Option<Range<usize>>,
+}
+
+/// A region anchor as written: (symbol index, region index).
+pub(super) struct AnchorDecl {
+    pub symbol: usize,
+    pub region: usize,
+    pub span: Option<Range<usize>>,
+}
+
+/// The converted library plus what the checks need to point at places.
+pub(super) struct Parsed {
+    pub library: Library,
+    pub problems: Vec<Problem>,
+    pub decls: Vec<Decl>,
+    pub refs: Vec<Ref>,
+    pub anchors: Vec<AnchorDecl>,
+    /// Per symbol: the span of its `glyph` value.
+    pub glyph_spans: Vec<Option<Range<usize>>>,
+}

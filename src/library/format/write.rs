@@ -1,0 +1,234 @@
+//! Writing: the model back to TOML text in the documented format.
+
+use toml_edit::{Array, ArrayOfTables, DocumentMut, InlineTable, Item, Table, Value};
+
+use super::{FORMAT_NAME, FORMAT_VERSION, STYLES};
+use crate::hologram::Style;
+use crate::library::{GlyphRef, Library, Original, Weighted};
+
+fn style_name(style: Style) -> &'static str {
+    STYLES
+        .iter()
+        .find(|(_, s)| *s == style)
+        .map_or("hieroglyph", |(n, _)| n)
+}
+
+fn str_array(items: &[String]) -> Array {
+    items.iter().map(String::as_str).collect()
+}
+
+fn weights_table(components: &[Weighted]) -> InlineTable {
+    let mut t = InlineTable::new();
+    for c in components {
+        t.insert(&c.concept, Value::from(round(c.weight as f64)));
+    }
+    t
+}
+
+/// Weights are stored as f32; write the shortest decimal that reads back the same.
+fn round(x: f64) -> f64 {
+    (x as f32).to_string().parse().unwrap_or(x)
+}
+
+fn original_table(o: &Original) -> Table {
+    let mut t = Table::new();
+    t.insert("language", toml_edit::value(o.language.as_str()));
+    for (k, v) in &o.texts {
+        t.insert(k, toml_edit::value(v.as_str()));
+    }
+    t
+}
+
+fn float_array(v: &[f32]) -> Array {
+    v.iter().map(|&x| round(x as f64)).collect()
+}
+
+/// The library as TOML text in the documented format. Comments of a hand-written file are
+/// not kept (the model does not hold them).
+pub fn to_toml(lib: &Library) -> String {
+    let mut doc = DocumentMut::new();
+    doc.insert("format", toml_edit::value(FORMAT_NAME));
+    doc.insert("version", toml_edit::value(FORMAT_VERSION));
+    doc.insert("title", toml_edit::value(lib.title.as_str()));
+    doc.insert("description", toml_edit::value(lib.description.as_str()));
+    doc.insert("axes", toml_edit::value(str_array(&lib.axes)));
+
+    let mut concepts = ArrayOfTables::new();
+    for c in &lib.concepts {
+        let mut t = Table::new();
+        t.insert("name", toml_edit::value(c.name.as_str()));
+        if !c.gloss.is_empty() {
+            t.insert("gloss", toml_edit::value(c.gloss.as_str()));
+        }
+        if let Some([r, g, b]) = c.colour {
+            t.insert(
+                "colour",
+                toml_edit::value(format!("#{r:02x}{g:02x}{b:02x}")),
+            );
+        }
+        let mut v = InlineTable::new();
+        for (axis, &w) in lib.axes.iter().zip(&c.vector) {
+            if w != 0.0 {
+                v.insert(axis, Value::from(round(w as f64)));
+            }
+        }
+        t.insert("vector", toml_edit::value(v));
+        concepts.push(t);
+    }
+    doc.insert("concept", Item::ArrayOfTables(concepts));
+
+    let mut symbols = ArrayOfTables::new();
+    for s in &lib.symbols {
+        let mut t = Table::new();
+        t.insert("id", toml_edit::value(s.id.as_str()));
+        let mut g = InlineTable::new();
+        match &s.glyph {
+            GlyphRef::Char { ch, font } => {
+                g.insert("char", Value::from(ch.to_string()));
+                if let Some(f) = font {
+                    g.insert("font", Value::from(f.to_string_lossy().into_owned()));
+                }
+            }
+            GlyphRef::Svg { file } => {
+                g.insert("svg", Value::from(file.to_string_lossy().into_owned()));
+            }
+            GlyphRef::Path { data, even_odd } => {
+                g.insert("path", Value::from(data.as_str()));
+                if *even_odd {
+                    g.insert("fill", Value::from("evenodd"));
+                }
+            }
+            GlyphRef::Strokes { strokes, width } => {
+                let arr: Array = strokes
+                    .iter()
+                    .map(|stroke| {
+                        let pts: Array = stroke
+                            .iter()
+                            .map(|p| Value::Array(p.iter().copied().collect()))
+                            .collect();
+                        Value::Array(pts)
+                    })
+                    .collect();
+                g.insert("strokes", Value::Array(arr));
+                g.insert("width", Value::from(*width));
+            }
+        }
+        t.insert("glyph", toml_edit::value(g));
+        t.insert("name", toml_edit::value(s.name.as_str()));
+        t.insert("gloss", toml_edit::value(s.gloss.as_str()));
+        t.insert("lineage", toml_edit::value(s.lineage.name()));
+        if s.style != s.lineage.default_style() {
+            t.insert("style", toml_edit::value(style_name(s.style)));
+        }
+        t.insert("archetype", toml_edit::value(s.archetype.as_str()));
+        if let Some(tr) = &s.transition {
+            t.insert("transition", toml_edit::value(tr.as_str()));
+        }
+        t.insert("components", toml_edit::value(weights_table(&s.components)));
+        if !s.tags.is_empty() {
+            t.insert("tags", toml_edit::value(str_array(&s.tags)));
+        }
+        t.insert("scenes", toml_edit::value(str_array(&s.scenes)));
+        t.insert("adapters", toml_edit::value(str_array(&s.adapters)));
+        if let Some(o) = &s.output {
+            t.insert("output", toml_edit::value(o.as_str()));
+        }
+        if let Some(e) = &s.embedding {
+            t.insert("embedding", toml_edit::value(float_array(e)));
+        }
+        if !s.texts.is_empty() {
+            let mut texts = Table::new();
+            for (r, text) in &s.texts {
+                texts.insert(r.name(), toml_edit::value(text.as_str()));
+            }
+            t.insert("texts", Item::Table(texts));
+        }
+        if let Some(o) = &s.original {
+            t.insert("original", Item::Table(original_table(o)));
+        }
+        if !s.regions.is_empty() {
+            let mut regions = ArrayOfTables::new();
+            for r in &s.regions {
+                let mut rt = Table::new();
+                rt.insert("id", toml_edit::value(r.id.as_str()));
+                rt.insert("label", toml_edit::value(r.label.as_str()));
+                rt.insert(
+                    "at",
+                    toml_edit::value(r.anchor.iter().copied().collect::<Array>()),
+                );
+                if !r.scenes.is_empty() {
+                    rt.insert("scenes", toml_edit::value(str_array(&r.scenes)));
+                }
+                if !r.adapters.is_empty() {
+                    rt.insert("adapters", toml_edit::value(str_array(&r.adapters)));
+                }
+                regions.push(rt);
+            }
+            t.insert("region", Item::ArrayOfTables(regions));
+        }
+        symbols.push(t);
+    }
+    doc.insert("symbol", Item::ArrayOfTables(symbols));
+
+    let mut scenes = ArrayOfTables::new();
+    for s in &lib.scenes {
+        let mut t = Table::new();
+        t.insert("id", toml_edit::value(s.id.as_str()));
+        t.insert("title", toml_edit::value(s.title.as_str()));
+        t.insert("text", toml_edit::value(s.text.as_str()));
+        t.insert("components", toml_edit::value(weights_table(&s.components)));
+        if !s.links.is_empty() {
+            t.insert("links", toml_edit::value(str_array(&s.links)));
+        }
+        if let Some(e) = &s.embedding {
+            t.insert("embedding", toml_edit::value(float_array(e)));
+        }
+        if let Some(o) = &s.original {
+            t.insert("original", Item::Table(original_table(o)));
+        }
+        scenes.push(t);
+    }
+    doc.insert("scene", Item::ArrayOfTables(scenes));
+
+    let mut adapters = ArrayOfTables::new();
+    for a in &lib.adapters {
+        let mut t = Table::new();
+        t.insert("id", toml_edit::value(a.id.as_str()));
+        t.insert("name", toml_edit::value(a.name.as_str()));
+        if !a.description.is_empty() {
+            t.insert("description", toml_edit::value(a.description.as_str()));
+        }
+        t.insert("triggers", toml_edit::value(str_array(&a.triggers)));
+        if let Some(f) = &a.file {
+            t.insert("file", toml_edit::value(f.to_string_lossy().into_owned()));
+        }
+        if let Some(o) = &a.original {
+            t.insert("original", Item::Table(original_table(o)));
+        }
+        adapters.push(t);
+    }
+    doc.insert("adapter", Item::ArrayOfTables(adapters));
+
+    let mut tours = ArrayOfTables::new();
+    for tour in &lib.tours {
+        let mut t = Table::new();
+        t.insert("id", toml_edit::value(tour.id.as_str()));
+        t.insert("title", toml_edit::value(tour.title.as_str()));
+        let mut steps = ArrayOfTables::new();
+        for s in &tour.steps {
+            let mut st = Table::new();
+            st.insert("symbol", toml_edit::value(s.symbol.as_str()));
+            if let Some(r) = &s.region {
+                st.insert("region", toml_edit::value(r.as_str()));
+            }
+            st.insert("register", toml_edit::value(s.register.name()));
+            st.insert("caption", toml_edit::value(s.caption.as_str()));
+            st.insert("seconds", toml_edit::value(round(s.seconds as f64)));
+            steps.push(st);
+        }
+        t.insert("step", Item::ArrayOfTables(steps));
+        tours.push(t);
+    }
+    doc.insert("tour", Item::ArrayOfTables(tours));
+    doc.to_string()
+}
