@@ -1,5 +1,6 @@
 //! The hologram renderer through the library: time animates, styles and layers change the
-//! picture, and a highlighted region lights up only where that region is.
+//! picture, a highlighted region lights up only where that region is, and holograms drawn
+//! side by side in one pass each keep their own frame.
 
 mod common;
 
@@ -112,5 +113,79 @@ fn time_style_layer_and_highlight_change_the_frame() {
     assert!(
         changed < inside * 2,
         "highlight changed {changed} pixels for a {inside}-pixel region"
+    );
+}
+
+/// Two holograms in one pass (one encoder, one submit), both prepared before either is
+/// painted, as egui runs its paint callbacks: each half must look like that glyph rendered
+/// alone. Were the instances to share uniforms, both halves would show the last frame written.
+#[test]
+fn two_holograms_in_one_pass_keep_their_own_frames() {
+    let gpu = common::gpu();
+    let ctx = gpu.context();
+    let renderer = HologramRenderer::new(&ctx.device, hologram::OFFSCREEN_FORMAT);
+    let glyph = |c: char, style: Style| {
+        let outline = FontSet::bundled().outline(c).expect("covered");
+        let prep =
+            Prepared::new(&outline, &FieldOptions::DEFAULT.with_size(SIZE)).expect("prepares");
+        let fields = gpu.dispatch(&prep).expect("GPU");
+        let frame = Frame {
+            time: 0.6,
+            style,
+            ..Frame::default()
+        };
+        (fields, prep.params.em_per_px, frame)
+    };
+    let (tri_fields, tri_e, tri_frame) = glyph('⟁', Style::Hieroglyph);
+    let (fire_fields, fire_e, fire_frame) = glyph('🜂', Style::Alchemical);
+    let tri = renderer.instance(&ctx.device, &tri_fields, tri_e);
+    let fire = renderer.instance(&ctx.device, &fire_fields, fire_e);
+    let pair = hologram::render_offscreen_row(
+        ctx,
+        &renderer,
+        &[(&tri, tri_frame), (&fire, fire_frame)],
+        SIZE,
+    )
+    .expect("renders");
+    assert_eq!(pair.len(), (2 * SIZE * SIZE * 4) as usize);
+    let half = |i: usize| -> Vec<u8> {
+        let row = (SIZE * 4) as usize;
+        pair.chunks(2 * row)
+            .flat_map(|r| r[i * row..(i + 1) * row].iter().copied())
+            .collect()
+    };
+    let (left, right) = (half(0), half(1));
+
+    let solo = |fields, e, frame: Frame| {
+        hologram::render_offscreen(ctx, &renderer, fields, e, &frame, SIZE).expect("renders")
+    };
+    let tri_alone = solo(&tri_fields, tri_e, tri_frame);
+    let fire_alone = solo(&fire_fields, fire_e, fire_frame);
+
+    // Equal to the solo render: at least 99.9 % of pixels within 1 in every channel (the
+    // viewport offset may round the interpolated uv differently).
+    let near = |a: &[u8], b: &[u8]| {
+        a.chunks(4)
+            .zip(b.chunks(4))
+            .filter(|(p, q)| p.iter().zip(q.iter()).all(|(x, y)| x.abs_diff(*y) <= 1))
+            .count()
+    };
+    let pixels = (SIZE * SIZE) as usize;
+    let enough = pixels - pixels / 1000;
+    let l = near(&left, &tri_alone);
+    assert!(
+        l >= enough,
+        "left half (⟁, hieroglyph) matches its solo render in only {l} of {pixels} pixels"
+    );
+    let r = near(&right, &fire_alone);
+    assert!(
+        r >= enough,
+        "right half (🜂, alchemical) matches its solo render in only {r} of {pixels} pixels"
+    );
+    // The two halves are different pictures, so the check above could fail.
+    let same = near(&left, &right);
+    assert!(
+        same < pixels / 2,
+        "the two halves agree in {same} of {pixels} pixels"
     );
 }

@@ -493,12 +493,14 @@ impl HologlyphApp {
                     let mut renderer = gpu.render_state.renderer.write();
                     if let Some(res) = renderer.callback_resources.get_mut::<view::ViewResources>()
                     {
-                        let bind_group = res.renderer.bind(&gpu.render_state.device, &gpu_fields);
+                        let instance = res.renderer.instance(
+                            &gpu.render_state.device,
+                            &gpu_fields,
+                            prep.grid.em_per_px as f32,
+                        );
                         res.glyph = Some(view::BoundGlyph {
                             generation: self.generation,
-                            fields: gpu_fields,
-                            bind_group,
-                            em_per_px: prep.grid.em_per_px as f32,
+                            instance,
                         });
                     }
                     gpu_ms = Some(start.elapsed().as_secs_f64() * 1e3);

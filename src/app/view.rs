@@ -1,11 +1,11 @@
-//! The hologram inside egui: the field textures of the shown glyph live in egui-wgpu's
-//! callback resources with the render pipeline (built once); each frame a paint callback
-//! carries only the small [`Frame`] and writes the uniforms.
+//! The hologram inside egui: the shown glyph's hologram instance (its uniforms and its bind
+//! group over the glyph's field textures) lives in egui-wgpu's callback resources with the
+//! render pipeline (built once); each frame a paint callback carries only the small
+//! [`Frame`] and writes the instance's uniforms.
 
 use egui_wgpu::wgpu;
 
-use crate::fields::GpuFields;
-use crate::hologram::{Frame, HologramRenderer};
+use crate::hologram::{Frame, HologramInstance, HologramRenderer};
 
 /// What the paint callback needs on the GPU side.
 pub struct ViewResources {
@@ -13,13 +13,12 @@ pub struct ViewResources {
     pub glyph: Option<BoundGlyph>,
 }
 
-/// One glyph's field textures and their bind group.
+/// The shown glyph's hologram.
 pub struct BoundGlyph {
     /// Which glyph (the app's generation counter), so a stale callback draws nothing.
     pub generation: u64,
-    pub fields: GpuFields,
-    pub bind_group: wgpu::BindGroup,
-    pub em_per_px: f32,
+    /// Draws the glyph; its bind group keeps the field textures alive.
+    pub instance: HologramInstance,
 }
 
 /// The per-frame callback: which glyph and how to light it.
@@ -43,8 +42,7 @@ impl egui_wgpu::CallbackTrait for HologramCallback {
                 .as_ref()
                 .filter(|g| g.generation == self.generation)
         {
-            res.renderer
-                .prepare(queue, &g.fields, g.em_per_px, &self.frame);
+            res.renderer.prepare(queue, &g.instance, &self.frame);
         }
         Vec::new()
     }
@@ -61,7 +59,7 @@ impl egui_wgpu::CallbackTrait for HologramCallback {
                 .as_ref()
                 .filter(|g| g.generation == self.generation)
         {
-            res.renderer.paint(pass, &g.bind_group);
+            res.renderer.paint(pass, &g.instance);
         }
     }
 }

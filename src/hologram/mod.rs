@@ -1,6 +1,8 @@
 //! The hologram render pipeline: lights a glyph's field textures as an animated relief.
-//! Built once per target format; each frame only writes the uniforms. Works offscreen (CLI,
-//! tests) and, through the same `HologramRenderer`, inside a window.
+//! Built once per target format and shared; each hologram drawn has its own
+//! [`HologramInstance`] (uniforms and bind group), so any number of them can be prepared and
+//! painted in one frame. Works offscreen (CLI, tests) and, through the same
+//! `HologramRenderer`, inside a window.
 
 use bytemuck::{Pod, Zeroable};
 
@@ -86,11 +88,26 @@ impl Default for Frame {
 /// Colour format of offscreen renders.
 pub const OFFSCREEN_FORMAT: wgpu::TextureFormat = wgpu::TextureFormat::Rgba8UnormSrgb;
 
-/// The render pipeline, built once for one target format.
+/// The render pipeline, built once for one target format. Holds only what every hologram
+/// shares; what differs per hologram lives in its [`HologramInstance`].
 pub struct HologramRenderer {
     pipeline: wgpu::RenderPipeline,
     sampler: wgpu::Sampler,
+    layout: wgpu::BindGroupLayout,
+}
+
+/// One hologram to draw: its own uniform buffer and the bind group tying it to one glyph's
+/// field textures. Make one per place a hologram is drawn (the view, each panel of a
+/// comparison), once per glyph, and reuse it every frame. Each instance keeps its own
+/// uniforms, so several can be prepared and then painted in the same frame — the order
+/// egui's paint callbacks run in — without drawing with each other's frame.
+pub struct HologramInstance {
     uniforms: wgpu::Buffer,
+    bind_group: wgpu::BindGroup,
+    /// Side of the glyph's field textures, px.
+    field_size: u32,
+    /// Em per field pixel of the glyph's grid.
+    em_per_px: f32,
 }
 
 impl HologramRenderer {
@@ -126,30 +143,37 @@ impl HologramRenderer {
             min_filter: wgpu::FilterMode::Linear,
             ..Default::default()
         });
+        let layout = pipeline.get_bind_group_layout(0);
+        Self {
+            pipeline,
+            sampler,
+            layout,
+        }
+    }
+
+    /// A hologram of one glyph's fields, with its own uniforms (make it once per glyph and
+    /// place drawn). `em_per_px` is the fields' grid spacing.
+    pub fn instance(
+        &self,
+        device: &wgpu::Device,
+        fields: &GpuFields,
+        em_per_px: f32,
+    ) -> HologramInstance {
         let uniforms = device.create_buffer(&wgpu::BufferDescriptor {
             label: Some("hologram.uniforms"),
             size: std::mem::size_of::<HologramUniforms>() as u64,
             usage: wgpu::BufferUsages::UNIFORM | wgpu::BufferUsages::COPY_DST,
             mapped_at_creation: false,
         });
-        Self {
-            pipeline,
-            sampler,
-            uniforms,
-        }
-    }
-
-    /// A bind group for one glyph's field textures (make it once per glyph).
-    pub fn bind(&self, device: &wgpu::Device, fields: &GpuFields) -> wgpu::BindGroup {
         let field_view = fields.field_texture.create_view(&Default::default());
         let region_view = fields.region_texture.create_view(&Default::default());
-        device.create_bind_group(&wgpu::BindGroupDescriptor {
+        let bind_group = device.create_bind_group(&wgpu::BindGroupDescriptor {
             label: Some("hologram.fields"),
-            layout: &self.pipeline.get_bind_group_layout(0),
+            layout: &self.layout,
             entries: &[
                 wgpu::BindGroupEntry {
                     binding: 0,
-                    resource: self.uniforms.as_entire_binding(),
+                    resource: uniforms.as_entire_binding(),
                 },
                 wgpu::BindGroupEntry {
                     binding: 1,
@@ -164,26 +188,26 @@ impl HologramRenderer {
                     resource: wgpu::BindingResource::TextureView(&region_view),
                 },
             ],
-        })
+        });
+        HologramInstance {
+            uniforms,
+            bind_group,
+            field_size: fields.size,
+            em_per_px,
+        }
     }
 
-    /// Writes the frame's uniforms.
-    pub fn prepare(
-        &self,
-        queue: &wgpu::Queue,
-        fields: &GpuFields,
-        grid_em_per_px: f32,
-        frame: &Frame,
-    ) {
+    /// Writes the frame into the instance's uniforms (before the pass that paints it).
+    pub fn prepare(&self, queue: &wgpu::Queue, instance: &HologramInstance, frame: &Frame) {
         let u = HologramUniforms {
             time: frame.time,
             style: frame.style as u32,
             layer: frame.layer as u32,
             highlight: frame.highlight.unwrap_or(u32::MAX),
-            em_per_px: grid_em_per_px,
-            field_size: fields.size,
+            em_per_px: instance.em_per_px,
+            field_size: instance.field_size,
             depth_em: 0.04,
-            curvature_limit: 1.0 / grid_em_per_px,
+            curvature_limit: 1.0 / instance.em_per_px,
             view: [
                 frame.view_origin[0],
                 frame.view_origin[1],
@@ -191,13 +215,13 @@ impl HologramRenderer {
                 0.0,
             ],
         };
-        queue.write_buffer(&self.uniforms, 0, bytemuck::bytes_of(&u));
+        queue.write_buffer(&instance.uniforms, 0, bytemuck::bytes_of(&u));
     }
 
-    /// Records the draw into a pass.
-    pub fn paint(&self, pass: &mut wgpu::RenderPass<'_>, bind_group: &wgpu::BindGroup) {
+    /// Records the instance's draw into a pass, filling its viewport.
+    pub fn paint(&self, pass: &mut wgpu::RenderPass<'_>, instance: &HologramInstance) {
         pass.set_pipeline(&self.pipeline);
-        pass.set_bind_group(0, bind_group, &[]);
+        pass.set_bind_group(0, &instance.bind_group, &[]);
         pass.draw(0..3, 0..1);
     }
 }
@@ -211,11 +235,25 @@ pub fn render_offscreen(
     frame: &Frame,
     size: u32,
 ) -> Result<Vec<u8>, GpuError> {
+    let instance = renderer.instance(&ctx.device, fields, em_per_px);
+    render_offscreen_row(ctx, renderer, &[(&instance, *frame)], size)
+}
+
+/// Renders holograms side by side in one pass, each in its own `size`² viewport of a
+/// (n·`size`)×`size` target, and returns RGBA8 (sRGB) rows. All instances are prepared
+/// before any is painted, as egui does with its paint callbacks.
+pub fn render_offscreen_row(
+    ctx: &GpuContext,
+    renderer: &HologramRenderer,
+    items: &[(&HologramInstance, Frame)],
+    size: u32,
+) -> Result<Vec<u8>, GpuError> {
     let device = &ctx.device;
+    let width = size * items.len().max(1) as u32;
     let target = device.create_texture(&wgpu::TextureDescriptor {
         label: Some("hologram.target"),
         size: wgpu::Extent3d {
-            width: size,
+            width,
             height: size,
             depth_or_array_layers: 1,
         },
@@ -227,9 +265,10 @@ pub fn render_offscreen(
         view_formats: &[],
     });
     let view = target.create_view(&Default::default());
-    let bind_group = renderer.bind(device, fields);
-    renderer.prepare(&ctx.queue, fields, em_per_px, frame);
-    let row_bytes = size * 4;
+    for (instance, frame) in items {
+        renderer.prepare(&ctx.queue, instance, frame);
+    }
+    let row_bytes = width * 4;
     let padded =
         row_bytes.div_ceil(wgpu::COPY_BYTES_PER_ROW_ALIGNMENT) * wgpu::COPY_BYTES_PER_ROW_ALIGNMENT;
     let readback = device.create_buffer(&wgpu::BufferDescriptor {
@@ -258,7 +297,12 @@ pub fn render_offscreen(
             occlusion_query_set: None,
             multiview_mask: None,
         });
-        renderer.paint(&mut pass, &bind_group);
+        for (i, (instance, _)) in items.iter().enumerate() {
+            let x = i as u32 * size;
+            pass.set_viewport(x as f32, 0.0, size as f32, size as f32, 0.0, 1.0);
+            pass.set_scissor_rect(x, 0, size, size);
+            renderer.paint(&mut pass, instance);
+        }
     }
     encoder.copy_texture_to_buffer(
         wgpu::TexelCopyTextureInfo {
@@ -276,7 +320,7 @@ pub fn render_offscreen(
             },
         },
         wgpu::Extent3d {
-            width: size,
+            width,
             height: size,
             depth_or_array_layers: 1,
         },
