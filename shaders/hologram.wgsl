@@ -25,6 +25,19 @@ struct HologramUniforms {
 @group(0) @binding(3) var region_tex: texture_2d<u32>;
 
 // Spacing of the fringes on flat outline, em.
+// Styles and layers. Keep in sync with `Style` (src/library/mod.rs) and `Layer`
+// (src/hologram/mod.rs); tests/shaders_parse.rs holds the numbers together.
+const STYLE_HIEROGLYPH: u32 = 0u;
+const STYLE_ALCHEMICAL: u32 = 1u;
+const STYLE_TOPOLOGICAL: u32 = 2u;
+const STYLE_GRAPH: u32 = 3u;
+const LAYER_HOLOGRAM: u32 = 0u;
+const LAYER_DISTANCE: u32 = 1u;
+const LAYER_CURVATURE: u32 = 2u;
+const LAYER_DENSITY: u32 = 3u;
+const LAYER_VOIDS: u32 = 4u;
+const LAYER_REGIONS: u32 = 5u;
+
 const FRINGE_PERIOD_EM: f32 = 0.035;
 
 struct VertexOut {
@@ -54,21 +67,21 @@ struct Style {
 fn style_colors(style: u32) -> Style {
     switch style {
         // alchemical: fire on charcoal
-        case 1u: {
+        case STYLE_ALCHEMICAL: {
             return Style(vec3(0.02, 0.015, 0.02), vec3(0.95, 0.45, 0.12), vec3(1.0, 0.8, 0.35),
                          vec3(1.0, 0.25, 0.05), vec3(0.10, 0.03, 0.02));
         }
         // topological: cyan contours on deep blue
-        case 2u: {
+        case STYLE_TOPOLOGICAL: {
             return Style(vec3(0.01, 0.02, 0.05), vec3(0.15, 0.75, 0.85), vec3(0.6, 1.0, 0.95),
                          vec3(0.1, 0.4, 1.0), vec3(0.02, 0.06, 0.12));
         }
         // graph: green nodes, violet field
-        case 3u: {
+        case STYLE_GRAPH: {
             return Style(vec3(0.02, 0.01, 0.04), vec3(0.35, 0.9, 0.45), vec3(0.75, 0.55, 1.0),
                          vec3(0.3, 1.0, 0.5), vec3(0.07, 0.03, 0.10));
         }
-        // hieroglyph: gold on lapis
+        // hieroglyph (STYLE_HIEROGLYPH) and anything unknown: gold on lapis
         default: {
             return Style(vec3(0.015, 0.02, 0.06), vec3(0.92, 0.72, 0.32), vec3(0.45, 0.65, 1.0),
                          vec3(1.0, 0.85, 0.45), vec3(0.03, 0.05, 0.14));
@@ -130,24 +143,24 @@ fn shade(in: VertexOut) -> vec4<f32> {
     let is_counter = !is_ink && key != 0u;
     let side = u.em_per_px * f32(n);
 
-    if u.layer == 1u {
+    if u.layer == LAYER_DISTANCE {
         // distance: diverging, with an isoline every 1/20 em and the outline in white
         let iso = 1.0 - smoothstep(0.0, 0.12, abs(fract(d * 20.0) - 0.5) * 2.0 - 0.88);
         let edge = 1.0 - smoothstep(0.0, u.em_per_px * 1.5, abs(d));
         let c = diverging(d / (side * 0.25)) * (0.75 + 0.25 * iso);
         return vec4(mix(c, vec3(1.0), edge), 1.0);
     }
-    if u.layer == 2u {
+    if u.layer == LAYER_CURVATURE {
         return vec4(diverging(k / 20.0), 1.0);
     }
-    if u.layer == 3u {
+    if u.layer == LAYER_DENSITY {
         return vec4(sequential(rho), 1.0);
     }
-    if u.layer == 4u {
+    if u.layer == LAYER_VOIDS {
         let c = select(sequential(v / (side * 0.25)), vec3(0.9, 0.9, 0.95), is_ink);
         return vec4(c, 1.0);
     }
-    if u.layer == 5u {
+    if u.layer == LAYER_REGIONS {
         var c = hash_color(key);
         if key == 0u {
             c = vec3(0.08, 0.08, 0.1);

@@ -17,10 +17,13 @@ fn main(@builtin(global_invocation_id) id: vec3<u32>) {
     }
     let i = pixel_index(id.y, id.x);
     if sdf[i] < 0.0 {
-        // A pixel always has a nearest segment; the guard keeps a malformed input in
-        // bounds, matching the CPU twin.
+        // A pixel always has a nearest segment; a `near` with no part (NO_LINE, or out of
+        // range in a malformed input) counts as part 0, exactly as the CPU twin does. The
+        // index is clamped too, so the read itself stays in bounds.
         let near = nearest[i];
-        region_keys[i] = n * n + select(0u, part_of[min(near, arrayLength(&part_of) - 1u)], near != NO_LINE);
+        let parts = arrayLength(&part_of);
+        let part = part_of[min(near, parts - 1u)];
+        region_keys[i] = n * n + select(0u, part, near < parts);
     } else {
         region_keys[i] = labels[i];
     }

@@ -15,6 +15,7 @@ pub mod glyph;
 pub mod gpu;
 pub mod hologram;
 pub mod library;
+pub mod names;
 pub mod output;
 pub mod protocol;
 pub mod shaders;

@@ -118,3 +118,32 @@ fn gpu_and_cpu_agree_on_descriptors_and_regions() {
         assert_eq!(a.regions, b.regions, "{c}: region ids differ");
     }
 }
+
+/// Regression: `regions.wgsl` used to clamp a nearest segment that has no part to the last
+/// part while its CPU twin used part 0. A part table cut short (as a malformed input could
+/// leave it) makes most ink pixels' nearest segments partless; both sides must then agree.
+#[test]
+fn ink_pixels_whose_segment_has_no_part_get_part_0_on_both_backends() {
+    let gpu = common::gpu();
+    let outline = FontSet::bundled().outline('⟁').expect("covered");
+    let mut prep =
+        Prepared::new(&outline, &FieldOptions::DEFAULT.with_size(96)).expect("prepares");
+    let parts = prep.boundary.part_of.len();
+    assert!(parts > 4, "⟁ has {parts} segments");
+    // Two parts only: segment 1 is part 7, every later segment has no part.
+    prep.boundary.part_of = vec![0, 7];
+    let (sdf, nearest) = cpu::distance(&prep);
+    assert!(
+        sdf.iter().zip(nearest.iter()).any(|(d, &near)| *d < 0.0 && near >= 2),
+        "no ink pixel is nearest to a partless segment: the case is not exercised"
+    );
+    let want = cpu::compute(&prep);
+    let got = gpu.compute(&prep).expect("GPU computes");
+    let differing = got
+        .region_keys
+        .iter()
+        .zip(want.region_keys.iter())
+        .filter(|(g, w)| g != w)
+        .count();
+    assert_eq!(differing, 0, "region keys differ on {differing} pixels");
+}

@@ -59,3 +59,38 @@ fn uniform_structs_match_their_rust_twins_in_size() {
         std::mem::size_of::<hologlyph::hologram::HologramUniforms>()
     );
 }
+
+/// `const NAME: u32 = Nu;` declarations of a WGSL source.
+fn wgsl_u32_constants(source: &str) -> std::collections::HashMap<String, u32> {
+    source
+        .lines()
+        .filter_map(|line| {
+            let rest = line.trim().strip_prefix("const ")?;
+            let (name, value) = rest.split_once(": u32 =")?;
+            let value = value.trim().strip_suffix(';')?.trim().strip_suffix('u')?;
+            Some((name.trim().to_string(), value.parse().ok()?))
+        })
+        .collect()
+}
+
+#[test]
+fn style_and_layer_numbers_agree_with_the_shader() {
+    use hologlyph::hologram::{Layer, Style};
+    let constants = wgsl_u32_constants(shaders::HOLOGRAM);
+    for style in Style::ALL {
+        let name = format!("STYLE_{}", style.name().to_uppercase());
+        assert_eq!(constants.get(&name), Some(&style.index()), "{name}");
+    }
+    for layer in Layer::ALL {
+        let name = format!("LAYER_{}", layer.name().to_uppercase());
+        assert_eq!(constants.get(&name), Some(&layer.index()), "{name}");
+    }
+    assert_eq!(
+        constants.keys().filter(|k| k.starts_with("STYLE_")).count(),
+        Style::ALL.len()
+    );
+    assert_eq!(
+        constants.keys().filter(|k| k.starts_with("LAYER_")).count(),
+        Layer::ALL.len()
+    );
+}

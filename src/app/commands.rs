@@ -5,41 +5,111 @@ use std::path::PathBuf;
 
 use egui::{Key, KeyboardShortcut, Modifiers};
 
-use crate::hologram::Layer;
+use super::navigation::Focus;
+use crate::hologram::{Layer, Style};
+use crate::library::{Edit, Lineage, Register, SymbolId};
 
+/// Every action a person can take. Panels push these; [`super::HologlyphApp`] applies them
+/// in one place after the frame's panels are drawn.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Command {
+    // Files.
     OpenLibrary,
     OpenRecent(PathBuf),
     ReloadLibrary,
+    SaveLibrary,
     ExportPng,
     ExportSound,
     PlaySound,
     ExportGesture,
+    // Edits (undoable) and the clipboard.
+    Undo,
+    Redo,
+    /// A library edit; edits with the same `merge` key in a row are one undo step.
+    Edit {
+        edit: Edit,
+        merge: Option<String>,
+    },
+    /// Ends the gesture in progress (the next edit is a step of its own).
+    EndGesture,
     CopyCharacter,
     CopyCodePoint,
     CopyGloss,
+    ToggleFavourite,
+    // Navigation.
+    Go(Focus),
     Back,
     Forward,
+    /// A step of the history (a breadcrumb).
+    Jump(usize),
+    /// A click on the hologram at an em point: unfold the region link there.
+    ClickAt([f64; 2]),
+    // The browser.
     FocusSearch,
-    ToggleHelp,
+    SetQuery(String),
+    /// Open the first symbol the search finds.
+    OpenFirstHit,
+    SetLineage(Option<Lineage>),
+    SetTag(Option<String>),
+    SetFavouritesOnly(bool),
+    SetGrid(bool),
+    Select(SymbolId),
     SelectNext,
     SelectPrevious,
     OpenSelected,
+    // The view.
     SetLayer(Layer),
+    SetStyle(Option<Style>),
+    SetRegister(Register),
+    /// The pointer over the hologram at an em point (None: not over it).
+    Hover(Option<[f64; 2]>),
     ToggleAnimation,
+    SetSpeed(f32),
     ZoomIn,
     ZoomOut,
+    /// Zoom by a factor (<1 zooms in) around a point of the view (0..1).
+    ZoomAt {
+        factor: f32,
+        at: [f32; 2],
+    },
+    /// Pan by a drag, in fractions of the view's side.
+    Pan([f32; 2]),
     ResetView,
+    // Windows.
     ToggleTheme,
-    ToggleFavourite,
+    ToggleHelp,
     ShowProblems,
+    CloseHelp,
+    CloseProblems,
     Quit,
 }
 
 impl Command {
     pub fn label(&self) -> String {
         match self {
+            Command::SaveLibrary => "Save library".into(),
+            Command::Undo => "Undo".into(),
+            Command::Redo => "Redo".into(),
+            Command::Edit { edit, .. } => edit.label(),
+            Command::EndGesture => "End the gesture".into(),
+            Command::Go(_) => "Go".into(),
+            Command::Jump(_) => "Go to a step of the history".into(),
+            Command::ClickAt(_) => "Unfold the region".into(),
+            Command::SetQuery(_) => "Search for".into(),
+            Command::OpenFirstHit => "Open the first hit".into(),
+            Command::SetLineage(l) => format!("Lineage: {}", l.map_or("all", |l| l.name())),
+            Command::SetTag(t) => format!("Tag: {}", t.as_deref().unwrap_or("any")),
+            Command::SetFavouritesOnly(_) => "Favourites only".into(),
+            Command::SetGrid(_) => "Thumbnails in the browser".into(),
+            Command::Select(id) => format!("Select {id}"),
+            Command::SetStyle(s) => format!("Style: {}", s.map_or("the symbol's", |s| s.name())),
+            Command::SetRegister(r) => format!("Register: {r}"),
+            Command::Hover(_) => "Point at".into(),
+            Command::SetSpeed(_) => "Animation speed".into(),
+            Command::ZoomAt { .. } => "Zoom".into(),
+            Command::Pan(_) => "Pan".into(),
+            Command::CloseHelp => "Close the help".into(),
+            Command::CloseProblems => "Close the problems".into(),
             Command::OpenLibrary => "Open library…".into(),
             Command::OpenRecent(p) => p.display().to_string(),
             Command::ReloadLibrary => "Reload library".into(),
@@ -57,7 +127,7 @@ impl Command {
             Command::SelectNext => "Next symbol".into(),
             Command::SelectPrevious => "Previous symbol".into(),
             Command::OpenSelected => "Open the selected symbol".into(),
-            Command::SetLayer(l) => format!("Layer: {}", layer_name(*l)),
+            Command::SetLayer(l) => format!("Layer: {l}"),
             Command::ToggleAnimation => "Animate".into(),
             Command::ZoomIn => "Zoom in".into(),
             Command::ZoomOut => "Zoom out".into(),
@@ -74,6 +144,9 @@ impl Command {
         let k = |m, key| Some(KeyboardShortcut::new(m, key));
         match self {
             Command::OpenLibrary => k(Modifiers::COMMAND, Key::O),
+            Command::SaveLibrary => k(Modifiers::COMMAND, Key::S),
+            Command::Undo => k(Modifiers::COMMAND, Key::Z),
+            Command::Redo => k(Modifiers::COMMAND | Modifiers::SHIFT, Key::Z),
             Command::ReloadLibrary => k(Modifiers::COMMAND, Key::R),
             Command::ExportPng => k(Modifiers::COMMAND, Key::E),
             Command::CopyCharacter => k(Modifiers::COMMAND | Modifiers::SHIFT, Key::C),
@@ -116,6 +189,11 @@ impl Command {
     pub fn with_shortcuts() -> Vec<Command> {
         let mut all = vec![
             Command::OpenLibrary,
+            Command::SaveLibrary,
+            // Before Undo: egui's Ctrl+Z also matches Ctrl+Shift+Z, so the longer
+            // shortcut is consumed first.
+            Command::Redo,
+            Command::Undo,
             Command::ReloadLibrary,
             Command::ExportPng,
             Command::CopyCharacter,
@@ -134,27 +212,7 @@ impl Command {
             Command::PlaySound,
             Command::Quit,
         ];
-        all.extend(LAYERS.iter().map(|&l| Command::SetLayer(l)));
+        all.extend(Layer::ALL.map(Command::SetLayer));
         all
-    }
-}
-
-pub const LAYERS: [Layer; 6] = [
-    Layer::Hologram,
-    Layer::Distance,
-    Layer::Curvature,
-    Layer::Density,
-    Layer::Voids,
-    Layer::Regions,
-];
-
-pub fn layer_name(l: Layer) -> &'static str {
-    match l {
-        Layer::Hologram => "hologram",
-        Layer::Distance => "distance",
-        Layer::Curvature => "curvature",
-        Layer::Density => "density",
-        Layer::Voids => "voids",
-        Layer::Regions => "regions",
     }
 }

@@ -5,6 +5,8 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
+use crate::library::{Register, SymbolId};
+
 /// Most recent files kept.
 pub const MAX_RECENT: usize = 8;
 
@@ -14,8 +16,8 @@ pub struct Settings {
     /// Library files opened, most recent first.
     pub recent_libraries: Vec<PathBuf>,
     /// Symbol ids shown most recently, most recent first.
-    pub recent_symbols: Vec<String>,
-    pub favourites: Vec<String>,
+    pub recent_symbols: Vec<SymbolId>,
+    pub favourites: Vec<SymbolId>,
     pub dark: bool,
     /// Animate the hologram and thumbnails; off shows a still frame.
     pub animate: bool,
@@ -23,8 +25,8 @@ pub struct Settings {
     pub speed: f32,
     /// Show the browser as a grid of thumbnails (else a list).
     pub grid: bool,
-    /// Register of the protocol panel: poetry, logic, interface or body.
-    pub register: String,
+    /// Register of the protocol panel.
+    pub register: Register,
 }
 
 impl Default for Settings {
@@ -37,7 +39,7 @@ impl Default for Settings {
             animate: true,
             speed: 1.0,
             grid: true,
-            register: "poetry".into(),
+            register: Register::Poetry,
         }
     }
 }
@@ -49,17 +51,21 @@ impl Settings {
         self.recent_libraries.truncate(MAX_RECENT);
     }
 
-    pub fn remember_symbol(&mut self, id: &str) {
+    pub fn remember_symbol(&mut self, id: &SymbolId) {
         self.recent_symbols.retain(|s| s != id);
-        self.recent_symbols.insert(0, id.to_string());
+        self.recent_symbols.insert(0, id.clone());
         self.recent_symbols.truncate(MAX_RECENT * 2);
     }
 
-    pub fn toggle_favourite(&mut self, id: &str) {
+    pub fn toggle_favourite(&mut self, id: &SymbolId) {
         if let Some(i) = self.favourites.iter().position(|s| s == id) {
             self.favourites.remove(i);
         } else {
-            self.favourites.push(id.to_string());
+            self.favourites.push(id.clone());
         }
+    }
+
+    pub fn is_favourite(&self, id: &str) -> bool {
+        self.favourites.iter().any(|f| f == id)
     }
 }

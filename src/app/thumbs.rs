@@ -3,14 +3,33 @@
 //! there are more than [`MAX_CACHED`]. A placeholder shows until a thumbnail arrives.
 //! When animation is on, the thumbnails on screen are re-rendered at the current time a
 //! few times a second from fields the worker keeps (only the render runs again).
+//!
+//! Thumbnails are keyed by the library's generation and the symbol's id; each remembers the
+//! glyph and style it was made from, so an edited glyph is made again, and a result made
+//! for a library that was closed meanwhile is dropped.
+//! The panels ask for thumbnails while drawing (`&self`); the cache keeps its bookkeeping
+//! behind a `RefCell`.
 
+use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 use std::sync::mpsc::{Receiver, Sender, channel};
 
 use crate::fields::{FieldOptions, GpuFieldEngine, GpuFields, Prepared};
-use crate::glyph::Outline;
+use crate::glyph::FontSet;
 use crate::gpu::GpuContext;
 use crate::hologram::{self, Frame, HologramRenderer, Style};
+use crate::library::{GlyphRef, Library, SymbolId};
+
+/// Which thumbnail: the library's opening (its generation) and the symbol.
+pub type ThumbKey = (u64, SymbolId);
+
+/// What a thumbnail was made from.
+#[derive(Clone, Debug, PartialEq)]
+struct Made {
+    glyph: GlyphRef,
+    style: Style,
+}
 
 /// Thumbnail size, pixels.
 pub const THUMB_PX: u32 = 96;
@@ -26,16 +45,18 @@ const ANIMATION_PERIOD_S: f64 = 0.2;
 enum Job {
     /// Compute the fields and render the first frame.
     Make {
-        key: usize,
-        outline: Box<Outline>,
-        style: Style,
+        key: ThumbKey,
+        made: Made,
+        /// The library the glyph's files and fonts are found through.
+        library: Arc<Library>,
     },
     /// Render a kept glyph again at `time`.
-    Animate { key: usize, time: f32 },
+    Animate { key: ThumbKey, time: f32 },
 }
 
 struct Done {
-    key: usize,
+    key: ThumbKey,
+    made: Option<Made>,
     rgba: Option<Vec<u8>>,
     animation: bool,
 }
@@ -44,12 +65,23 @@ struct Done {
 pub struct Thumbnails {
     jobs: Option<Sender<Job>>,
     done: Receiver<Done>,
-    textures: HashMap<usize, (egui::TextureHandle, u64)>,
-    requested: HashSet<usize>,
-    failed: HashSet<usize>,
+    inner: RefCell<Cache>,
+    /// Why the worker could not start, if it could not.
+    pub error: Option<String>,
+}
+
+#[derive(Default)]
+struct Cache {
+    /// The library whose thumbnails are wanted; others are dropped.
+    generation: u64,
+    textures: HashMap<ThumbKey, (egui::TextureHandle, Made, u64)>,
+    requested: HashMap<ThumbKey, Made>,
+    failed: HashMap<ThumbKey, Made>,
     /// Failed attempts per thumbnail: the device is shared, so an error another thread
     /// caused can land on a thumbnail; it is tried again before giving up.
-    attempts: HashMap<usize, u8>,
+    attempts: HashMap<ThumbKey, u8>,
+    /// Thumbnails drawn this frame, for their animation.
+    shown: HashSet<ThumbKey>,
     clock: u64,
     animating: usize,
     last_animation: f64,
@@ -61,132 +93,180 @@ impl Thumbnails {
     pub fn new(gpu: Option<GpuContext>, repaint: egui::Context) -> Self {
         let (job_tx, job_rx) = channel::<Job>();
         let (done_tx, done) = channel();
-        let jobs = gpu.map(|ctx| {
-            std::thread::Builder::new()
+        let (jobs, error) = match gpu {
+            Some(ctx) => match std::thread::Builder::new()
                 .name("thumbnails".into())
                 .spawn(move || worker(ctx, job_rx, done_tx, repaint))
-                .ok();
-            job_tx
-        });
+            {
+                Ok(_) => (Some(job_tx), None),
+                Err(e) => (None, Some(format!("thumbnails could not start: {e}"))),
+            },
+            None => (None, None),
+        };
         Self {
             jobs,
             done,
-            textures: HashMap::new(),
-            requested: HashSet::new(),
-            failed: HashSet::new(),
-            attempts: HashMap::new(),
-            clock: 0,
-            animating: 0,
-            last_animation: 0.0,
+            inner: RefCell::new(Cache::default()),
+            error,
         }
     }
 
-    /// Forgets everything (a new library).
-    pub fn clear(&mut self) {
-        self.textures.clear();
-        self.requested.clear();
-        self.failed.clear();
-        self.attempts.clear();
+    /// Forgets everything and from now on wants thumbnails of library `generation` only.
+    pub fn clear(&mut self, generation: u64) {
+        *self.inner.get_mut() = Cache {
+            generation,
+            ..Cache::default()
+        };
     }
 
-    /// Takes finished thumbnails into textures.
+    /// Takes finished thumbnails into textures; results for another library are dropped.
     pub fn receive(&mut self, ctx: &egui::Context) {
+        let cache = self.inner.get_mut();
         while let Ok(done) = self.done.try_recv() {
             let key = done.key;
             if done.animation {
-                self.animating = self.animating.saturating_sub(1);
-            } else {
-                self.requested.remove(&key);
+                cache.animating = cache.animating.saturating_sub(1);
             }
-            match done.rgba {
-                Some(rgba) => {
+            if key.0 != cache.generation {
+                continue;
+            }
+            let made = match done.made {
+                Some(made) => {
+                    // Only the request still wanted lands (a glyph edited meanwhile is
+                    // asked for again).
+                    if cache.requested.get(&key) != Some(&made) {
+                        continue;
+                    }
+                    cache.requested.remove(&key);
+                    Some(made)
+                }
+                None => None,
+            };
+            match (done.rgba, made) {
+                (Some(rgba), made) => {
                     let image = egui::ColorImage::from_rgba_unmultiplied(
                         [THUMB_PX as usize, THUMB_PX as usize],
                         &rgba,
                     );
-                    self.clock += 1;
-                    match self.textures.get_mut(&key) {
-                        Some((tex, _)) => tex.set(image, Default::default()),
-                        None if !done.animation => {
-                            let tex =
-                                ctx.load_texture(format!("thumb-{key}"), image, Default::default());
-                            self.textures.insert(key, (tex, self.clock));
+                    cache.clock += 1;
+                    match (cache.textures.get_mut(&key), made) {
+                        (Some((tex, old, _)), Some(made)) => {
+                            tex.set(image, Default::default());
+                            *old = made;
                         }
-                        None => {}
+                        (Some((tex, _, _)), None) => tex.set(image, Default::default()),
+                        (None, Some(made)) => {
+                            let name = format!("thumb-{}-{}", key.0, key.1);
+                            let tex = ctx.load_texture(name, image, Default::default());
+                            cache.textures.insert(key, (tex, made, cache.clock));
+                        }
+                        (None, None) => {}
                     }
                 }
-                None if done.animation => {}
-                None => {
-                    let tries = self.attempts.entry(key).or_insert(0);
+                (None, None) => {}
+                (None, Some(made)) => {
+                    let tries = cache.attempts.entry(key.clone()).or_insert(0);
                     *tries += 1;
                     if *tries >= 3 {
-                        self.failed.insert(key);
+                        cache.failed.insert(key, made);
                     }
                 }
             }
         }
-        if self.textures.len() > MAX_CACHED {
-            let mut by_age: Vec<(u64, usize)> =
-                self.textures.iter().map(|(k, (_, t))| (*t, *k)).collect();
+        if cache.textures.len() > MAX_CACHED {
+            let mut by_age: Vec<(u64, ThumbKey)> = cache
+                .textures
+                .iter()
+                .map(|(k, (_, _, t))| (*t, k.clone()))
+                .collect();
             by_age.sort_unstable();
-            for (_, k) in by_age.into_iter().take(self.textures.len() - MAX_CACHED) {
-                self.textures.remove(&k);
+            let excess = cache.textures.len() - MAX_CACHED;
+            for (_, k) in by_age.into_iter().take(excess) {
+                cache.textures.remove(&k);
             }
         }
     }
 
-    /// The thumbnail for `key`, asking the worker for it if it is not there yet.
+    /// The thumbnail of symbol `id` of `library` (opened as `generation`) with `glyph` in
+    /// `style`, asking the worker for it if it is not there yet (or was made from another
+    /// glyph or style: the old one shows meanwhile). The worker reads the glyph's font or
+    /// file itself.
     pub fn get(
-        &mut self,
-        key: usize,
-        outline: impl FnOnce() -> Option<Outline>,
+        &self,
+        generation: u64,
+        library: &Arc<Library>,
+        id: &SymbolId,
+        glyph: &GlyphRef,
         style: Style,
     ) -> Option<egui::TextureHandle> {
-        self.clock += 1;
-        if let Some((tex, used)) = self.textures.get_mut(&key) {
-            *used = self.clock;
-            return Some(tex.clone());
-        }
-        if self.failed.contains(&key) || self.requested.contains(&key) {
+        let mut cache = self.inner.borrow_mut();
+        let cache = &mut *cache;
+        if generation != cache.generation {
             return None;
         }
-        if let (Some(jobs), Some(outline)) = (&self.jobs, outline()) {
-            if jobs
-                .send(Job::Make {
-                    key,
-                    outline: Box::new(outline),
-                    style,
-                })
-                .is_ok()
-            {
-                self.requested.insert(key);
+        cache.clock += 1;
+        let key: ThumbKey = (generation, id.clone());
+        let made = Made {
+            glyph: glyph.clone(),
+            style,
+        };
+        let mut shown = None;
+        if let Some((tex, was, used)) = cache.textures.get_mut(&key) {
+            *used = cache.clock;
+            cache.shown.insert(key.clone());
+            if *was == made {
+                return Some(tex.clone());
             }
-        } else {
-            self.failed.insert(key);
+            shown = Some(tex.clone());
         }
-        None
+        if cache.failed.get(&key) == Some(&made) || cache.requested.get(&key) == Some(&made) {
+            return shown;
+        }
+        let job = Job::Make {
+            key: key.clone(),
+            made: made.clone(),
+            library: library.clone(),
+        };
+        match &self.jobs {
+            Some(jobs) if jobs.send(job).is_ok() => {
+                cache.requested.insert(key, made);
+            }
+            _ => {
+                cache.failed.insert(key, made);
+            }
+        }
+        shown
     }
 
-    /// Re-renders the thumbnails on screen (`shown`) at animation time `time`, at most
-    /// every [`ANIMATION_PERIOD_S`] of wall time `now` and never piling up frames.
-    pub fn animate(&mut self, shown: &[usize], time: f32, now: f64) {
-        if self.animating > 0 || now - self.last_animation < ANIMATION_PERIOD_S {
+    /// Re-renders the thumbnails drawn since the last call at animation time `time`, at
+    /// most every [`ANIMATION_PERIOD_S`] of wall time `now` and never piling up frames.
+    pub fn animate(&mut self, time: f32, now: f64) {
+        let cache = self.inner.get_mut();
+        let shown = std::mem::take(&mut cache.shown);
+        if cache.animating > 0 || now - cache.last_animation < ANIMATION_PERIOD_S {
             return;
         }
         let Some(jobs) = &self.jobs else {
             return;
         };
-        self.last_animation = now;
-        for &key in shown {
-            if self.textures.contains_key(&key) && jobs.send(Job::Animate { key, time }).is_ok() {
-                self.animating += 1;
+        cache.last_animation = now;
+        for key in shown {
+            if cache.textures.contains_key(&key)
+                && jobs.send(Job::Animate { key, time }).is_ok()
+            {
+                cache.animating += 1;
             }
         }
     }
 
+    /// Forgets which thumbnails were drawn (animation off).
+    pub fn forget_shown(&mut self) {
+        self.inner.get_mut().shown.clear();
+    }
+
     /// Thumbnails still being computed.
     pub fn pending(&self) -> usize {
-        self.requested.len()
+        self.inner.borrow().requested.len()
     }
 }
 
@@ -196,8 +276,9 @@ fn worker(ctx: GpuContext, jobs: Receiver<Job>, done: Sender<Done>, repaint: egu
     };
     let renderer = HologramRenderer::new(&ctx.device, hologram::OFFSCREEN_FORMAT);
     let options = FieldOptions::default().with_size(THUMB_FIELD);
+    let fonts = FontSet::bundled();
     // Fields kept for animation: key → (fields, em per px, style, last use).
-    let mut kept: HashMap<usize, (GpuFields, f32, Style, u64)> = HashMap::new();
+    let mut kept: HashMap<ThumbKey, (GpuFields, f32, Style, u64)> = HashMap::new();
     let mut tick = 0u64;
     let render = |fields: &GpuFields, em: f32, style: Style, time: f32| {
         let frame = Frame {
@@ -210,28 +291,27 @@ fn worker(ctx: GpuContext, jobs: Receiver<Job>, done: Sender<Done>, repaint: egu
     };
     while let Ok(job) = jobs.recv() {
         tick += 1;
-        let (key, animation, result) = match job {
-            Job::Make {
-                key,
-                outline,
-                style,
-            } => {
-                let result = Prepared::new(&outline, &options)
+        let (key, made, result) = match job {
+            Job::Make { key, made, library } => {
+                let style = made.style;
+                let result = library
+                    .outline(&made.glyph, &fonts)
                     .map_err(|e| e.to_string())
+                    .and_then(|outline| Prepared::new(&outline, &options).map_err(|e| e.to_string()))
                     .and_then(|prep| {
                         let fields = engine.dispatch(&prep).map_err(|e| e.to_string())?;
                         let em = prep.grid.em_per_px as f32;
                         let rgba = render(&fields, em, style, 0.6)?;
                         if kept.len() >= MAX_FIELDS
                             && let Some(oldest) =
-                                kept.iter().min_by_key(|(_, v)| v.3).map(|(k, _)| *k)
+                                kept.iter().min_by_key(|(_, v)| v.3).map(|(k, _)| k.clone())
                         {
                             kept.remove(&oldest);
                         }
-                        kept.insert(key, (fields, em, style, tick));
+                        kept.insert(key.clone(), (fields, em, style, tick));
                         Ok(rgba)
                     });
-                (key, false, result)
+                (key, Some(made), result)
             }
             Job::Animate { key, time } => {
                 let result = match kept.get_mut(&key) {
@@ -241,14 +321,15 @@ fn worker(ctx: GpuContext, jobs: Receiver<Job>, done: Sender<Done>, repaint: egu
                     }
                     None => Err("fields no longer kept".to_string()),
                 };
-                (key, true, result)
+                (key, None, result)
             }
         };
+        let animation = made.is_none();
         let rgba = match result {
             Ok(rgba) => Some(rgba),
             Err(e) => {
                 if !animation {
-                    super::log_error(&format!("thumbnail {key}: {e}"));
+                    super::log_error(&format!("thumbnail {}: {e}", key.1));
                 }
                 None
             }
@@ -256,6 +337,7 @@ fn worker(ctx: GpuContext, jobs: Receiver<Job>, done: Sender<Done>, repaint: egu
         if done
             .send(Done {
                 key,
+                made,
                 rgba,
                 animation,
             })

@@ -3,11 +3,14 @@
 use std::path::PathBuf;
 
 use anyhow::{Result, bail};
+use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use super::library;
-use crate::fields::FieldOptions;
+use crate::fields::{BackendChoice, FieldOptions};
+use crate::glyph::FillRule;
 use crate::hologram::{Layer, Style};
+use crate::names::Named;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -92,22 +95,20 @@ pub struct SourceArgs {
     #[arg(long)]
     pub font: Option<PathBuf>,
     /// Fill rule for --path.
-    #[arg(long, value_enum, default_value = "nonzero")]
-    pub fill_rule: FillRuleArg,
+    #[arg(long, value_parser = named::<FillRule>(), default_value = "nonzero")]
+    pub fill_rule: FillRule,
 }
 
-#[derive(Copy, Clone, Debug, ValueEnum)]
-pub enum FillRuleArg {
-    Nonzero,
-    Evenodd,
-}
-
-#[derive(Copy, Clone, Debug, ValueEnum, PartialEq, Eq)]
-pub enum BackendArg {
-    /// A hardware GPU if there is one, else the CPU twins (faster than a software GPU).
-    Auto,
-    Gpu,
-    Cpu,
+/// A parser for an enum named in [`crate::names`]: its words are the possible values, as
+/// `--help` lists them.
+fn named<T: Named + Clone + Send + Sync>() -> impl TypedValueParser<Value = T> {
+    PossibleValuesParser::new(T::all().iter().map(|v| v.name())).map(|word| {
+        T::all()
+            .iter()
+            .copied()
+            .find(|v| v.name() == word)
+            .expect("clap passes only the possible values")
+    })
 }
 
 #[derive(Args, Debug, Clone)]
@@ -117,8 +118,9 @@ pub struct FieldArgs {
     pub size: u32,
     /// Where the fields are computed; without a usable GPU, gpu falls back to cpu with a
     /// notice. (`render` always computes on the GPU, where the renderer reads them.)
-    #[arg(long, value_enum, default_value = "auto")]
-    pub backend: BackendArg,
+    /// auto: a hardware GPU if there is one, else the CPU twins (faster than a software GPU).
+    #[arg(long, value_parser = named::<BackendChoice>(), default_value = "auto")]
+    pub backend: BackendChoice,
     /// Flattening tolerance in em (default: 1/8000 of the glyph's longer side, at every size).
     #[arg(long)]
     pub tolerance: Option<f64>,
@@ -165,9 +167,9 @@ pub struct RenderArgs {
     /// Image size in pixels per side (default: the field size).
     #[arg(long)]
     pub image_size: Option<u32>,
-    #[arg(long, value_enum, default_value = "hieroglyph")]
+    #[arg(long, value_parser = named::<Style>(), default_value = "hieroglyph")]
     pub style: Style,
-    #[arg(long, value_enum, default_value = "hologram")]
+    #[arg(long, value_parser = named::<Layer>(), default_value = "hologram")]
     pub layer: Layer,
     /// Animation time in seconds.
     #[arg(long, default_value_t = 0.0)]

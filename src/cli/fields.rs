@@ -6,20 +6,15 @@ use std::time::Instant;
 use anyhow::Result;
 use serde::Serialize;
 
-use super::args::{BackendArg, FieldArgs, FieldsArgs};
+use super::args::{FieldArgs, FieldsArgs};
 use super::source::{fonts, parse_range, single_outline};
 use crate::fields::batch::map_batch;
-use crate::fields::{BackendChoice, FieldEngine, FieldOptions, Prepared};
+use crate::fields::{FieldEngine, FieldOptions, Prepared};
 use crate::glyph::FontSet;
 use crate::output;
 
 fn engine(field: &FieldArgs) -> FieldEngine {
-    let backend = match field.backend {
-        BackendArg::Auto => BackendChoice::Auto,
-        BackendArg::Gpu => BackendChoice::Gpu,
-        BackendArg::Cpu => BackendChoice::Cpu,
-    };
-    let engine = FieldEngine::new(backend);
+    let engine = FieldEngine::new(field.backend);
     if let Some(notice) = &engine.notice {
         eprintln!("notice: {notice}");
     }

@@ -120,7 +120,9 @@ pub fn search_command(args: &SearchArgs) -> Result<()> {
             .iter()
             .take(args.limit)
             .map(|h| {
-                let s = &lib.symbols[h.symbol];
+                let Some(s) = lib.symbol(&h.symbol) else {
+                    return serde_json::Value::Null;
+                };
                 serde_json::json!({"id": s.id, "name": s.name, "character": s.glyph.character(), "score": h.score, "matched": h.field})
             })
             .collect();
@@ -130,8 +132,11 @@ pub fn search_command(args: &SearchArgs) -> Result<()> {
     if hits.is_empty() {
         println!("no symbol matches {query:?}");
     }
-    for h in hits.iter().take(args.limit) {
-        let s = &lib.symbols[h.symbol];
+    for (h, s) in hits
+        .iter()
+        .take(args.limit)
+        .filter_map(|h| Some((h, lib.symbol(&h.symbol)?)))
+    {
         println!(
             "{:<12} {:<20} {}  ({} match, {:.2})",
             char_label(s),

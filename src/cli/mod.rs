@@ -18,7 +18,7 @@ use anyhow::Result;
 use clap::Parser;
 
 pub use args::{
-    AdapterArgs, BackendArg, Cli, Command, DemoArgs, FieldArgs, FieldsArgs, FillRuleArg, OpenArgs,
+    AdapterArgs, Cli, Command, DemoArgs, FieldArgs, FieldsArgs, OpenArgs,
     OutputFormat, RenderArgs, SourceArgs,
 };
 pub use source::{parse_char, parse_range};

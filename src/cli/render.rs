@@ -4,7 +4,6 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::{Context, Result};
-use clap::ValueEnum;
 
 use super::args::{DemoArgs, RenderArgs};
 use super::source::single_outline;
@@ -113,7 +112,7 @@ pub(super) fn demo_command(args: &DemoArgs) -> Result<()> {
                             style,
                             ..Frame::default()
                         },
-                        dir.join(format!("hologram-{}.png", style_name(style))),
+                        dir.join(format!("hologram-{}.png", style.name())),
                     )
                 })
                 .collect();
@@ -123,7 +122,7 @@ pub(super) fn demo_command(args: &DemoArgs) -> Result<()> {
                         layer,
                         ..Frame::default()
                     },
-                    dir.join(format!("layer-{}.png", layer_name(layer))),
+                    dir.join(format!("layer-{}.png", layer.name())),
                 )
             }));
             render_outline(gpu, renderer, &prep, &frames, args.size)?;
@@ -169,14 +168,4 @@ fn display(p: &Path) -> String {
     p.display().to_string()
 }
 
-fn style_name(s: Style) -> String {
-    s.to_possible_value()
-        .map(|v| v.get_name().to_string())
-        .unwrap_or_default()
-}
 
-fn layer_name(l: Layer) -> String {
-    l.to_possible_value()
-        .map(|v| v.get_name().to_string())
-        .unwrap_or_default()
-}

@@ -3,8 +3,8 @@
 
 use anyhow::{Context, Result, bail};
 
-use super::args::{FillRuleArg, SourceArgs};
-use crate::glyph::{self, FillRule, FontSet, Outline};
+use super::args::SourceArgs;
+use crate::glyph::{self, FontSet, Outline};
 
 /// Parses "⟁" or "U+27C1" as one character.
 pub fn parse_char(text: &str) -> Result<char> {
@@ -56,11 +56,7 @@ pub(super) fn single_outline(source: &SourceArgs) -> Result<Outline> {
         return Ok(glyph::outline_from_svg_file(svg)?);
     }
     if let Some(data) = &source.path {
-        let rule = match source.fill_rule {
-            FillRuleArg::Nonzero => FillRule::NonZero,
-            FillRuleArg::Evenodd => FillRule::EvenOdd,
-        };
-        return Ok(glyph::outline_from_path_data(data, rule)?);
+        return Ok(glyph::outline_from_path_data(data, source.fill_rule)?);
     }
     bail!("name a glyph: --char, --svg or --path (or --chars / --range for a batch)")
 }

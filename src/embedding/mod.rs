@@ -226,21 +226,28 @@ impl SemanticIndex {
             dims,
             concepts,
             symbols: Space::new(
-                library.symbols.iter().map(|s| s.id.clone()).collect(),
+                library.symbols.iter().map(|s| s.id.to_string()).collect(),
                 symbol_rows,
                 dim,
             ),
             scenes: Space::new(
-                library.scenes.iter().map(|s| s.id.clone()).collect(),
+                library.scenes.iter().map(|s| s.id.to_string()).collect(),
                 scene_rows,
                 dim,
             ),
             adapters: Space::new(
-                library.adapters.iter().map(|a| a.id.clone()).collect(),
+                library.adapters.iter().map(|a| a.id.to_string()).collect(),
                 adapter_rows,
                 dim,
             ),
         }
+    }
+
+    /// The symbols that mean most nearly what symbol `id` means.
+    pub fn similar_to(&self, id: &str, k: usize) -> Vec<Neighbour> {
+        self.symbols
+            .index_of(id)
+            .map_or_else(Vec::new, |i| self.similar_symbols(i, k))
     }
 
     /// The symbols that mean most nearly what symbol `i` means.

@@ -33,12 +33,33 @@ impl ShapeIndex {
     /// Computes every symbol's fields on the CPU twins at `size`² (one worker per core) and
     /// builds the index. 96² keeps a 50-symbol library under half a second on two cores.
     pub fn build(library: &Library, size: u32) -> Self {
+        Self::build_reusing(library, size, None)
+    }
+
+    /// As [`Self::build`], taking the descriptor of every symbol whose glyph is the same
+    /// in `previous` (an earlier revision's library and its index at the same size) instead
+    /// of computing it again: after an edit, only the changed glyphs are computed.
+    pub fn build_reusing(
+        library: &Library,
+        size: u32,
+        previous: Option<(&Library, &ShapeIndex)>,
+    ) -> Self {
         let engine = FieldEngine::new(BackendChoice::Cpu);
         let fonts = FontSet::bundled();
         let options = FieldOptions::default().with_size(size);
+        let reused = |i: usize| {
+            let (old_lib, old) = previous?;
+            let s = &library.symbols[i];
+            let j = old_lib.symbols.iter().position(|o| o.id == s.id)?;
+            let same = old_lib.symbols[j].glyph == s.glyph && old_lib.base_dir == library.base_dir;
+            same.then(|| old.descriptors.get(j).cloned()).flatten()
+        };
         let descriptors = crate::fields::batch::map_batch(
             library.symbols.len(),
             |i| {
+                if let Some(kept) = reused(i) {
+                    return kept;
+                }
                 let outline = library.outline(&library.symbols[i].glyph, &fonts).ok()?;
                 engine
                     .compute(&outline, &options)
@@ -47,7 +68,7 @@ impl ShapeIndex {
             },
             |_, _| {},
         );
-        let ids = library.symbols.iter().map(|s| s.id.clone()).collect();
+        let ids = library.symbols.iter().map(|s| s.id.to_string()).collect();
         Self::from_descriptors(ids, descriptors)
     }
 
@@ -97,6 +118,13 @@ impl ShapeIndex {
             space: Space::new(ids, rows, dim),
             descriptors,
         }
+    }
+
+    /// The symbols whose shape is most like symbol `id`'s.
+    pub fn similar_to(&self, id: &str, k: usize) -> Vec<Neighbour> {
+        self.space
+            .index_of(id)
+            .map_or_else(Vec::new, |i| self.similar(i, k))
     }
 
     /// The symbols whose shape is most like symbol `i`'s.

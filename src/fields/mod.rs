@@ -189,17 +189,18 @@ pub fn finish(prep: &Prepared, raw: RawFields, backend: Backend, mut timings: Ti
     }
 }
 
-/// Which backend to compute fields on.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum BackendChoice {
-    /// The GPU when it is a hardware GPU; the CPU twins when the only adapter is a software
-    /// rasterizer (lavapipe/llvmpipe runs on the same cores and is slower than the twins)
-    /// or when there is no adapter at all.
-    Auto,
-    /// The GPU, falling back to the CPU (with a notice) only when there is no adapter.
-    Gpu,
-    /// The CPU twins.
-    Cpu,
+crate::names::named_enum! {
+    /// Which backend to compute fields on.
+    pub enum BackendChoice("backend") {
+        /// The GPU when it is a hardware GPU; the CPU twins when the only adapter is a
+        /// software rasterizer (lavapipe/llvmpipe runs on the same cores and is slower than
+        /// the twins) or when there is no adapter at all.
+        Auto = 0 => "auto",
+        /// The GPU, falling back to the CPU (with a notice) only when there is no adapter.
+        Gpu = 1 => "gpu",
+        /// The CPU twins.
+        Cpu = 2 => "cpu",
+    }
 }
 
 /// Computes fields on the chosen backend; keeps the GPU pipelines between glyphs. The GPU

@@ -10,19 +10,20 @@ use std::path::PathBuf;
 
 use lyon::path::Path;
 use serde::Serialize;
+use crate::names::named_enum;
 
 pub use flatten::{Flattened, Line, MAX_SEGMENTS, crossing, flatten};
 pub use font::{FontSet, bundled_fonts};
 pub use svg::{outline_from_path_data, outline_from_svg_file, outline_from_svg_str};
 
-/// How the inside of a path is decided.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum FillRule {
-    /// Inside where the winding number is not zero (fonts, SVG's default).
-    NonZero,
-    /// Inside where the winding number is odd.
-    EvenOdd,
+named_enum! {
+    /// How the inside of a path is decided.
+    pub enum FillRule("fill rule") {
+        /// Inside where the winding number is not zero (fonts, SVG's default).
+        NonZero = 0 => "nonzero",
+        /// Inside where the winding number is odd.
+        EvenOdd = 1 => "evenodd",
+    }
 }
 
 impl FillRule {

@@ -8,34 +8,24 @@ use bytemuck::{Pod, Zeroable};
 
 use crate::fields::GpuFields;
 use crate::gpu::{GpuContext, GpuError};
+use crate::names::named_enum;
 use crate::shaders;
 
-/// The render style presets (the seed's lineages).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Style {
-    /// Gold on lapis.
-    #[default]
-    Hieroglyph,
-    /// Fire on charcoal.
-    Alchemical,
-    /// Cyan contours on deep blue.
-    Topological,
-    /// Green nodes on a violet field.
-    Graph,
-}
+pub use crate::library::Style;
 
-/// What the render shows: the lit hologram, or one field on its own.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Layer {
-    #[default]
-    Hologram,
-    Distance,
-    Curvature,
-    Density,
-    Voids,
-    Regions,
+named_enum! {
+    /// What the render shows: the lit hologram, or one field on its own. Keep the numbers
+    /// in sync with `LAYER_*` in `shaders/hologram.wgsl` (a test holds them together).
+    #[derive(Default)]
+    pub enum Layer("layer") {
+        #[default]
+        Hologram = 0 => "hologram",
+        Distance = 1 => "distance",
+        Curvature = 2 => "curvature",
+        Density = 3 => "density",
+        Voids = 4 => "voids",
+        Regions = 5 => "regions",
+    }
 }
 
 /// Per-frame uniforms. Keep in sync with `HologramUniforms` in `shaders/hologram.wgsl`.

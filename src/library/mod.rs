@@ -6,21 +6,28 @@
 //! A file with problems still loads as far as it can: [`Loaded::problems`] lists each with
 //! its file, line and column, and the file is never rewritten by loading.
 
+pub mod edit;
 mod format;
+pub mod history;
+mod ids;
 mod save;
 pub mod search;
 mod validate;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use serde::Serialize;
 
 use crate::geometry::{EmPoint, EmRect};
 use crate::glyph::{self, FillRule, FontSet, GlyphError, Outline};
-use crate::hologram::Style;
+use crate::names::named_enum;
 
+pub use edit::{Edit, EditError, LinkTarget, apply};
 pub use format::{FORMAT_VERSION, to_toml};
+pub use history::{History, Revision};
+pub use ids::{AdapterId, SceneId, SymbolId, TourId};
 pub use save::{SaveError, backup_path, save, save_text};
 
 /// The library every install has: `assets/library/hologlyph.toml`.
@@ -55,37 +62,38 @@ impl GlyphRef {
     }
 }
 
-/// The four traditions a symbol works in (the seed's §9.8.2).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Lineage {
-    /// Carries an image and an action.
-    Hieroglyph,
-    /// A structural transformation.
-    Alchemical,
-    /// A knot of vectors.
-    Topological,
-    /// An interface to memory.
-    Graph,
+named_enum! {
+    /// The four traditions a symbol works in (the seed's §9.8.2).
+    pub enum Lineage("lineage") {
+        /// Carries an image and an action.
+        Hieroglyph = 0 => "hieroglyph",
+        /// A structural transformation.
+        Alchemical = 1 => "alchemical",
+        /// A knot of vectors.
+        Topological = 2 => "topological",
+        /// An interface to memory.
+        Graph = 3 => "graph",
+    }
+}
+
+named_enum! {
+    /// The render style presets (the seed's lineages). Keep the numbers in sync with
+    /// `STYLE_*` in `shaders/hologram.wgsl` (a test holds them together).
+    #[derive(Default)]
+    pub enum Style("style") {
+        /// Gold on lapis.
+        #[default]
+        Hieroglyph = 0 => "hieroglyph",
+        /// Fire on charcoal.
+        Alchemical = 1 => "alchemical",
+        /// Cyan contours on deep blue.
+        Topological = 2 => "topological",
+        /// Green nodes on a violet field.
+        Graph = 3 => "graph",
+    }
 }
 
 impl Lineage {
-    pub const ALL: [Lineage; 4] = [
-        Lineage::Hieroglyph,
-        Lineage::Alchemical,
-        Lineage::Topological,
-        Lineage::Graph,
-    ];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Lineage::Hieroglyph => "hieroglyph",
-            Lineage::Alchemical => "alchemical",
-            Lineage::Topological => "topological",
-            Lineage::Graph => "graph",
-        }
-    }
-
     /// The render style a symbol of this lineage gets unless it names one.
     pub fn default_style(self) -> Style {
         match self {
@@ -97,35 +105,15 @@ impl Lineage {
     }
 }
 
-/// The registers a symbol unfolds into (the seed's protocol, step 4).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Register {
-    Poetry,
-    Logic,
-    Interface,
-    Body,
-}
-
-impl Register {
-    pub const ALL: [Register; 4] = [
-        Register::Poetry,
-        Register::Logic,
-        Register::Interface,
-        Register::Body,
-    ];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Register::Poetry => "poetry",
-            Register::Logic => "logic",
-            Register::Interface => "interface",
-            Register::Body => "body",
-        }
-    }
-
-    pub fn from_name(name: &str) -> Option<Self> {
-        Register::ALL.into_iter().find(|r| r.name() == name)
+named_enum! {
+    /// The registers a symbol unfolds into (the seed's protocol, step 4).
+    #[derive(Default)]
+    pub enum Register("register") {
+        #[default]
+        Poetry = 0 => "poetry",
+        Logic = 1 => "logic",
+        Interface = 2 => "interface",
+        Body = 3 => "body",
     }
 }
 
@@ -153,14 +141,14 @@ pub struct RegionLink {
     pub id: String,
     pub label: String,
     pub anchor: [f64; 2],
-    pub scenes: Vec<String>,
-    pub adapters: Vec<String>,
+    pub scenes: Vec<SceneId>,
+    pub adapters: Vec<AdapterId>,
 }
 
 /// A glyph with a meaning.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Symbol {
-    pub id: String,
+    pub id: SymbolId,
     pub glyph: GlyphRef,
     pub name: String,
     pub gloss: String,
@@ -171,8 +159,8 @@ pub struct Symbol {
     pub transition: Option<String>,
     pub components: Vec<Weighted>,
     pub tags: Vec<String>,
-    pub scenes: Vec<String>,
-    pub adapters: Vec<String>,
+    pub scenes: Vec<SceneId>,
+    pub adapters: Vec<AdapterId>,
     /// The line the symbol yields when unfolded (the seed's "output").
     pub output: Option<String>,
     pub texts: BTreeMap<Register, String>,
@@ -186,7 +174,7 @@ pub struct Symbol {
 /// A scene a symbol recalls (`Δ41`).
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Scene {
-    pub id: String,
+    pub id: SceneId,
     pub title: String,
     pub text: String,
     pub components: Vec<Weighted>,
@@ -199,7 +187,7 @@ pub struct Scene {
 /// A LoRA adapter a symbol can switch on.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Adapter {
-    pub id: String,
+    pub id: AdapterId,
     pub name: String,
     pub description: String,
     /// Phrases, concept names or characters that call it.
@@ -223,7 +211,7 @@ pub struct Concept {
 /// One step of a presentation.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct TourStep {
-    pub symbol: String,
+    pub symbol: SymbolId,
     /// A region link id of the symbol to open, if any.
     pub region: Option<String>,
     pub register: Register,
@@ -234,7 +222,7 @@ pub struct TourStep {
 /// An ordered presentation through symbols.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Tour {
-    pub id: String,
+    pub id: TourId,
     pub title: String,
     pub steps: Vec<TourStep>,
 }
@@ -247,26 +235,31 @@ pub struct Library {
     /// Names of the semantic axes concept vectors are written in.
     pub axes: Vec<String>,
     pub concepts: Vec<Concept>,
-    pub symbols: Vec<Symbol>,
-    pub scenes: Vec<Scene>,
-    pub adapters: Vec<Adapter>,
-    pub tours: Vec<Tour>,
+    /// Entries are shared between revisions: an edit replaces the one it changes.
+    pub symbols: Vec<Arc<Symbol>>,
+    pub scenes: Vec<Arc<Scene>>,
+    pub adapters: Vec<Arc<Adapter>>,
+    pub tours: Vec<Arc<Tour>>,
     /// The folder relative paths are resolved against (the library file's folder).
     #[serde(skip)]
     pub base_dir: PathBuf,
 }
 
 impl Library {
-    pub fn symbol(&self, id: &str) -> Option<&Symbol> {
-        self.symbols.iter().find(|s| s.id == id)
+    pub fn symbol(&self, id: &str) -> Option<&Arc<Symbol>> {
+        self.symbols.iter().find(|s| s.id == *id)
     }
 
-    pub fn scene(&self, id: &str) -> Option<&Scene> {
-        self.scenes.iter().find(|s| s.id == id)
+    pub fn scene(&self, id: &str) -> Option<&Arc<Scene>> {
+        self.scenes.iter().find(|s| s.id == *id)
     }
 
-    pub fn adapter(&self, id: &str) -> Option<&Adapter> {
-        self.adapters.iter().find(|a| a.id == id)
+    pub fn adapter(&self, id: &str) -> Option<&Arc<Adapter>> {
+        self.adapters.iter().find(|a| a.id == *id)
+    }
+
+    pub fn tour(&self, id: &str) -> Option<&Arc<Tour>> {
+        self.tours.iter().find(|t| t.id == *id)
     }
 
     pub fn concept(&self, name: &str) -> Option<&Concept> {
@@ -274,7 +267,7 @@ impl Library {
     }
 
     /// A symbol by id, by its character, or by `U+XXXX`.
-    pub fn find_symbol(&self, key: &str) -> Option<&Symbol> {
+    pub fn find_symbol(&self, key: &str) -> Option<&Arc<Symbol>> {
         if let Some(s) = self.symbol(key) {
             return Some(s);
         }

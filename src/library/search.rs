@@ -1,12 +1,14 @@
 //! Finding symbols by what a person types: name, gloss, archetype, component, tag, the
 //! character itself, or `U+XXXX`.
 
-use super::{Library, parse_char_key};
+use std::sync::Arc;
+
+use super::{Library, Symbol, SymbolId, parse_char_key};
 
 /// One hit, best first.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Hit {
-    pub symbol: usize,
+    pub symbol: SymbolId,
     pub score: f32,
     /// Which field matched best.
     pub field: &'static str,
@@ -17,7 +19,11 @@ pub struct SearchIndex {
     entries: Vec<Entry>,
 }
 
+#[derive(Clone)]
 struct Entry {
+    /// The symbol this entry was made from: an entry is reused while the library still
+    /// holds this very symbol (see [`SearchIndex::update`]).
+    symbol: Arc<Symbol>,
     ch: Option<char>,
     fields: Vec<(&'static str, f32, String)>,
     /// All fields joined: a word absent from it is absent from every field, so most
@@ -27,44 +33,39 @@ struct Entry {
 
 impl SearchIndex {
     pub fn new(library: &Library) -> Self {
+        Self {
+            entries: library.symbols.iter().map(Entry::new).collect(),
+        }
+    }
+
+    /// The index of `library`, made from this one: entries of symbols that did not change
+    /// (the same shared symbol) are kept, only changed and new symbols are indexed again.
+    pub fn update(&self, library: &Library) -> Self {
+        let mut old: std::collections::HashMap<*const Symbol, &Entry> = self
+            .entries
+            .iter()
+            .map(|e| (Arc::as_ptr(&e.symbol), e))
+            .collect();
         let entries = library
             .symbols
             .iter()
-            .map(|s| {
-                let mut fields = vec![
-                    ("id", 1.0, s.id.to_lowercase()),
-                    ("name", 1.0, s.name.to_lowercase()),
-                    ("gloss", 0.8, s.gloss.to_lowercase()),
-                    ("archetype", 0.7, s.archetype.to_lowercase()),
-                    ("lineage", 0.5, s.lineage.name().to_string()),
-                ];
-                if let Some(t) = &s.transition {
-                    fields.push(("transition", 0.6, t.to_lowercase()));
-                }
-                for c in &s.components {
-                    fields.push(("component", 0.75, c.concept.to_lowercase()));
-                }
-                for t in &s.tags {
-                    fields.push(("tag", 0.6, t.to_lowercase()));
-                }
-                if let Some(c) = s.glyph.character()
-                    && let Some(name) = unicode_names2::name(c)
-                {
-                    fields.push(("unicode name", 0.6, name.to_string().to_lowercase()));
-                }
-                let all = fields
-                    .iter()
-                    .map(|(_, _, text)| text.as_str())
-                    .collect::<Vec<_>>()
-                    .join("\n");
-                Entry {
-                    ch: s.glyph.character(),
-                    fields,
-                    all,
-                }
+            .map(|s| match old.remove(&Arc::as_ptr(s)) {
+                Some(e) => e.clone(),
+                None => Entry::new(s),
             })
             .collect();
         Self { entries }
+    }
+
+    /// How many entries this index shares with `other` (made from the same symbols, not
+    /// indexed again): what [`Self::update`] saved.
+    pub fn shared_entries(&self, other: &SearchIndex) -> usize {
+        let theirs: std::collections::HashSet<*const Symbol> =
+            other.entries.iter().map(|e| Arc::as_ptr(&e.symbol)).collect();
+        self.entries
+            .iter()
+            .filter(|e| theirs.contains(&Arc::as_ptr(&e.symbol)))
+            .count()
     }
 
     /// Symbols matching every word of `query`, best first. A query that is one character
@@ -83,11 +84,11 @@ impl SearchIndex {
         let mut hits = Vec::new();
         for (i, e) in self.entries.iter().enumerate() {
             if exact_char.is_some() && e.ch == exact_char {
-                hits.push(Hit {
-                    symbol: i,
+                hits.push((i, Hit {
+                    symbol: e.symbol.id.clone(),
                     score: 2.0,
                     field: "character",
-                });
+                }));
                 continue;
             }
             if !words.iter().all(|w| e.all.contains(w.as_str())) {
@@ -133,14 +134,52 @@ impl SearchIndex {
                 }
             });
             if all {
-                hits.push(Hit {
-                    symbol: i,
+                hits.push((i, Hit {
+                    symbol: e.symbol.id.clone(),
                     score: total / words.len() as f32,
                     field: best_field,
-                });
+                }));
             }
         }
-        hits.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.symbol.cmp(&b.symbol)));
-        hits
+        // Best first; equal scores in library order.
+        hits.sort_by(|(i, a), (j, b)| b.score.total_cmp(&a.score).then(i.cmp(j)));
+        hits.into_iter().map(|(_, h)| h).collect()
+    }
+}
+
+impl Entry {
+    fn new(s: &Arc<Symbol>) -> Self {
+        let mut fields = vec![
+            ("id", 1.0, s.id.to_lowercase()),
+            ("name", 1.0, s.name.to_lowercase()),
+            ("gloss", 0.8, s.gloss.to_lowercase()),
+            ("archetype", 0.7, s.archetype.to_lowercase()),
+            ("lineage", 0.5, s.lineage.name().to_string()),
+        ];
+        if let Some(t) = &s.transition {
+            fields.push(("transition", 0.6, t.to_lowercase()));
+        }
+        for c in &s.components {
+            fields.push(("component", 0.75, c.concept.to_lowercase()));
+        }
+        for t in &s.tags {
+            fields.push(("tag", 0.6, t.to_lowercase()));
+        }
+        if let Some(c) = s.glyph.character()
+            && let Some(name) = unicode_names2::name(c)
+        {
+            fields.push(("unicode name", 0.6, name.to_string().to_lowercase()));
+        }
+        let all = fields
+            .iter()
+            .map(|(_, _, text)| text.as_str())
+            .collect::<Vec<_>>()
+            .join("\n");
+        Entry {
+            symbol: s.clone(),
+            ch: s.glyph.character(),
+            fields,
+            all,
+        }
     }
 }

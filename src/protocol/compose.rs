@@ -100,7 +100,7 @@ pub fn compose(
                         .map(|id| {
                             library
                                 .scene(id)
-                                .map_or(id.clone(), |sc| format!("{id} {}", sc.title))
+                                .map_or_else(|| id.to_string(), |sc| format!("{id} {}", sc.title))
                         })
                         .collect();
                     format!("{} opens {}", r.label, opens.join(" and "))

@@ -17,7 +17,7 @@ use crate::embedding::{SemanticIndex, normalised};
 use crate::fields::Fields;
 use crate::fields::regions::RegionKind;
 use crate::geometry::EmPoint;
-use crate::library::{Library, Register, Symbol};
+use crate::library::{AdapterId, Library, Register, SceneId, Symbol, SymbolId};
 
 pub use compose::compose;
 pub use gesture::{Gesture, GesturePoint, gesture_from_fields, gesture_from_strokes};
@@ -60,7 +60,7 @@ pub enum Because {
 /// Step 2: a scene and its score.
 #[derive(Clone, Debug, Serialize)]
 pub struct SceneHit {
-    pub id: String,
+    pub id: SceneId,
     pub title: String,
     /// Cosine similarity of the scene's embedding to the symbol's.
     pub score: f32,
@@ -70,7 +70,7 @@ pub struct SceneHit {
 /// Step 3: an adapter, its score and the reasons behind it.
 #[derive(Clone, Debug, Serialize)]
 pub struct AdapterChoice {
-    pub id: String,
+    pub id: AdapterId,
     pub name: String,
     pub score: f32,
     pub similarity: f32,
@@ -120,7 +120,7 @@ pub struct ChosenRegion {
 /// Everything the five steps produced.
 #[derive(Clone, Debug, Serialize)]
 pub struct Unfolding {
-    pub symbol: String,
+    pub symbol: SymbolId,
     pub name: String,
     pub region: Option<ChosenRegion>,
     pub recognition: Recognition,
@@ -260,7 +260,7 @@ fn resolve_region(
         RegionChoice::Link(id) => {
             let Some(link) = s.regions.iter().find(|r| &r.id == id) else {
                 return Err(ProtocolError::NoRegion {
-                    symbol: s.id.clone(),
+                    symbol: s.id.to_string(),
                     region: id.clone(),
                     known: s.regions.iter().map(|r| r.id.clone()).collect(),
                 });
@@ -354,7 +354,7 @@ fn nearest_scenes(
         }
         if let Some(scene) = library.scene(id) {
             hits.push(SceneHit {
-                id: id.to_string(),
+                id: scene.id.clone(),
                 title: scene.title.clone(),
                 score: score(id),
                 because,

@@ -13,7 +13,6 @@ mod write;
 use std::ops::Range;
 
 use super::{Library, Problem};
-use crate::hologram::Style;
 
 pub(super) use read::parse;
 pub(super) use spans::{line_column, problem};
@@ -23,13 +22,6 @@ pub use write::to_toml;
 pub const FORMAT_VERSION: i64 = 1;
 const FORMAT_NAME: &str = "hologlyph-library";
 
-/// The `style` names, shared by reading and writing.
-const STYLES: [(&str, Style); 4] = [
-    ("hieroglyph", Style::Hieroglyph),
-    ("alchemical", Style::Alchemical),
-    ("topological", Style::Topological),
-    ("graph", Style::Graph),
-];
 
 /// What an id or a link names.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

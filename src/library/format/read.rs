@@ -4,12 +4,14 @@
 use std::collections::BTreeMap;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use toml_edit::{Array, Item, TableLike, Value};
 
 use super::spans::problem;
-use super::{AnchorDecl, Decl, FORMAT_NAME, FORMAT_VERSION, Kind, Parsed, Ref, STYLES, Target};
-use crate::hologram::Style;
+use super::{AnchorDecl, Decl, FORMAT_NAME, FORMAT_VERSION, Kind, Parsed, Ref, Target};
+use crate::names::Named;
+use crate::library::Style;
 use crate::library::{
     Adapter, Concept, GlyphRef, Library, Lineage, Original, RegionLink, Register, Scene, Severity,
     Symbol, Tour, TourStep, Weighted,
@@ -342,22 +344,22 @@ pub(in crate::library) fn parse(text: &str, path: &Path) -> Parsed {
                 });
             }
             cx.parsed.glyph_spans.push(glyph_span);
-            cx.parsed.library.symbols.push(s);
+            cx.parsed.library.symbols.push(Arc::new(s));
         }
     }
     for (t, span) in root.tables(&mut cx, "scene") {
         if let Some(s) = read_scene(&mut cx, Obj::new(t, "a scene".into(), span)) {
-            cx.parsed.library.scenes.push(s);
+            cx.parsed.library.scenes.push(Arc::new(s));
         }
     }
     for (t, span) in root.tables(&mut cx, "adapter") {
         if let Some(a) = read_adapter(&mut cx, Obj::new(t, "an adapter".into(), span)) {
-            cx.parsed.library.adapters.push(a);
+            cx.parsed.library.adapters.push(Arc::new(a));
         }
     }
     for (t, span) in root.tables(&mut cx, "tour") {
         if let Some(tour) = read_tour(&mut cx, Obj::new(t, "a tour".into(), span)) {
-            cx.parsed.library.tours.push(tour);
+            cx.parsed.library.tours.push(Arc::new(tour));
         }
     }
     cx.parsed
@@ -638,20 +640,14 @@ fn read_glyph(cx: &mut Cx, obj: &Obj) -> Option<GlyphRef> {
     None
 }
 
-fn read_enum<T: Copy>(
-    cx: &mut Cx,
-    obj: &Obj,
-    key: &str,
-    options: &[(&str, T)],
-    default: Option<T>,
-) -> Option<T> {
+fn read_enum<T: Named>(cx: &mut Cx, obj: &Obj, key: &str, default: Option<T>) -> Option<T> {
     let Some(s) = obj.string(cx, key, default.is_none()) else {
         return default;
     };
-    match options.iter().find(|(name, _)| *name == s) {
-        Some((_, v)) => Some(*v),
+    match T::all().iter().find(|v| v.name() == s) {
+        Some(v) => Some(*v),
         None => {
-            let names: Vec<&str> = options.iter().map(|(n, _)| *n).collect();
+            let names: Vec<&str> = T::all().iter().map(|v| v.name()).collect();
             let span = obj.span_of(key);
             cx.error(
                 span,
@@ -665,20 +661,6 @@ fn read_enum<T: Copy>(
         }
     }
 }
-
-const LINEAGES: [(&str, Lineage); 4] = [
-    ("hieroglyph", Lineage::Hieroglyph),
-    ("alchemical", Lineage::Alchemical),
-    ("topological", Lineage::Topological),
-    ("graph", Lineage::Graph),
-];
-
-const REGISTERS: [(&str, Register); 4] = [
-    ("poetry", Register::Poetry),
-    ("logic", Register::Logic),
-    ("interface", Register::Interface),
-    ("body", Register::Body),
-];
 
 fn read_symbol(cx: &mut Cx, mut obj: Obj) -> Option<(Symbol, Option<Range<usize>>)> {
     let id = read_id(cx, &mut obj, Kind::Symbol, "id")?;
@@ -706,15 +688,15 @@ fn read_symbol(cx: &mut Cx, mut obj: Obj) -> Option<(Symbol, Option<Range<usize>
     );
     let glyph_span = obj.span_of("glyph");
     let glyph = read_glyph(cx, &obj);
-    let lineage = read_enum(cx, &obj, "lineage", &LINEAGES, None);
-    let style = read_enum(cx, &obj, "style", &STYLES, Some(Style::Hieroglyph));
+    let lineage = read_enum::<Lineage>(cx, &obj, "lineage", None);
+    let style = read_enum(cx, &obj, "style", Some(Style::Hieroglyph));
     let mut texts = BTreeMap::new();
     if let Some(t) = obj.sub_table(cx, "texts") {
         let what = format!("the texts of {}", obj.what);
         let t = Obj::new(t.table, what, t.span);
         t.unknown_keys(cx, &["poetry", "logic", "interface", "body"]);
-        for (name, register) in REGISTERS {
-            if let Some(s) = t.string(cx, name, false) {
+        for register in Register::ALL {
+            if let Some(s) = t.string(cx, register.name(), false) {
                 texts.insert(register, s);
             }
         }
@@ -772,8 +754,8 @@ fn read_symbol(cx: &mut Cx, mut obj: Obj) -> Option<(Symbol, Option<Range<usize>
                 .unwrap_or_else(|| region_id.clone()),
             id: region_id,
             anchor,
-            scenes,
-            adapters,
+            scenes: ids(scenes),
+            adapters: ids(adapters),
         });
     }
     let symbol = Symbol {
@@ -787,8 +769,8 @@ fn read_symbol(cx: &mut Cx, mut obj: Obj) -> Option<(Symbol, Option<Range<usize>
             .into_iter()
             .map(|(s, _)| s)
             .collect(),
-        scenes: read_links(cx, &obj, "scenes", Target::One(Kind::Scene)),
-        adapters: read_links(cx, &obj, "adapters", Target::One(Kind::Adapter)),
+        scenes: ids(read_links(cx, &obj, "scenes", Target::One(Kind::Scene))),
+        adapters: ids(read_links(cx, &obj, "adapters", Target::One(Kind::Adapter))),
         output: obj.string(cx, "output", false),
         texts,
         regions,
@@ -798,7 +780,7 @@ fn read_symbol(cx: &mut Cx, mut obj: Obj) -> Option<(Symbol, Option<Range<usize>
         // A symbol without a readable glyph or lineage is dropped (the error says why).
         glyph: glyph?,
         lineage: lineage?,
-        id,
+        id: id.into(),
     };
     let symbol = Symbol {
         style: if obj.table.contains_key("style") {
@@ -832,7 +814,7 @@ fn read_scene(cx: &mut Cx, mut obj: Obj) -> Option<Scene> {
         links: read_links(cx, &obj, "links", Target::AnyOf),
         embedding: read_embedding(cx, &obj),
         original: read_original(cx, &obj),
-        id,
+        id: id.into(),
     })
 }
 
@@ -852,7 +834,7 @@ fn read_adapter(cx: &mut Cx, mut obj: Obj) -> Option<Adapter> {
             .collect(),
         file: obj.string(cx, "file", false).map(PathBuf::from),
         original: read_original(cx, &obj),
-        id,
+        id: id.into(),
     })
 }
 
@@ -890,17 +872,22 @@ fn read_tour(cx: &mut Cx, mut obj: Obj) -> Option<Tour> {
             cx.error(span, format!("`seconds` of {} must be positive", s.what));
         }
         steps.push(TourStep {
-            register: read_enum(cx, &s, "register", &REGISTERS, Some(Register::Poetry))
+            register: read_enum(cx, &s, "register", Some(Register::Poetry))
                 .unwrap_or(Register::Poetry),
             caption: s.string(cx, "caption", false).unwrap_or_default(),
             seconds: seconds.max(0.1) as f32,
-            symbol,
+            symbol: symbol.into(),
             region,
         });
     }
     Some(Tour {
         title: obj.string(cx, "title", false).unwrap_or_default(),
-        id,
+        id: id.into(),
         steps,
     })
+}
+
+/// Read ids as typed ids.
+fn ids<T: From<String>>(ids: Vec<String>) -> Vec<T> {
+    ids.into_iter().map(T::from).collect()
 }

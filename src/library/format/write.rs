@@ -2,19 +2,12 @@
 
 use toml_edit::{Array, ArrayOfTables, DocumentMut, InlineTable, Item, Table, Value};
 
-use super::{FORMAT_NAME, FORMAT_VERSION, STYLES};
-use crate::hologram::Style;
+use super::{FORMAT_NAME, FORMAT_VERSION};
 use crate::library::{GlyphRef, Library, Original, Weighted};
 
-fn style_name(style: Style) -> &'static str {
-    STYLES
-        .iter()
-        .find(|(_, s)| *s == style)
-        .map_or("hieroglyph", |(n, _)| n)
-}
 
-fn str_array(items: &[String]) -> Array {
-    items.iter().map(String::as_str).collect()
+fn str_array<T: AsRef<str>>(items: &[T]) -> Array {
+    items.iter().map(AsRef::as_ref).collect()
 }
 
 fn weights_table(components: &[Weighted]) -> InlineTable {
@@ -118,7 +111,7 @@ pub fn to_toml(lib: &Library) -> String {
         t.insert("gloss", toml_edit::value(s.gloss.as_str()));
         t.insert("lineage", toml_edit::value(s.lineage.name()));
         if s.style != s.lineage.default_style() {
-            t.insert("style", toml_edit::value(style_name(s.style)));
+            t.insert("style", toml_edit::value(s.style.name()));
         }
         t.insert("archetype", toml_edit::value(s.archetype.as_str()));
         if let Some(tr) = &s.transition {

@@ -4,12 +4,13 @@
 
 use egui::{Color32, RichText, Ui};
 
-use super::commands::Command;
-use super::{Focus, HologlyphApp};
+use super::{Cx, symbol_label};
+use crate::app::commands::Command;
+use crate::app::navigation::Focus;
 use crate::glyph::unicode::CharInfo;
-use crate::library::{Adapter, Register};
+use crate::library::{Adapter, Register, Symbol};
 
-pub fn inspector_panel(app: &mut HologlyphApp, ui: &mut Ui) {
+pub fn inspector_ui(ui: &mut Ui, cx: &Cx) {
     egui::Panel::right("inspector")
         .default_size(360.0)
         .min_size(260.0)
@@ -17,38 +18,37 @@ pub fn inspector_panel(app: &mut HologlyphApp, ui: &mut Ui) {
             egui::ScrollArea::vertical()
                 .auto_shrink(false)
                 .show(ui, |ui| {
-                    let Some(index) = app.glyph.as_ref().map(|g| g.index) else {
+                    let Some(s) = cx.state.focused_symbol() else {
                         ui.weak("Select a symbol.");
                         return;
                     };
-                    meaning(app, ui, index);
-                    character(app, ui, index);
-                    protocol_steps(app, ui);
-                    outputs(app, ui);
-                    chosen_adapter(app, ui);
-                    statistics(app, ui);
-                    neighbours(app, ui, index);
+                    meaning(ui, cx, s);
+                    character(ui, cx, s);
+                    protocol_steps(ui, cx);
+                    outputs(ui, cx);
+                    chosen_adapter(ui, cx);
+                    statistics(ui, cx);
+                    neighbours(ui, cx, s);
                 });
         });
 }
 
-fn meaning(app: &mut HologlyphApp, ui: &mut Ui, index: usize) {
-    let s = app.lib.library.symbols[index].clone();
+fn meaning(ui: &mut Ui, cx: &Cx, s: &Symbol) {
     ui.horizontal(|ui| {
         if let Some(c) = s.glyph.character() {
-            ui.label(RichText::new(c.to_string()).font(super::fonts::glyph_font(36.0)));
+            ui.label(RichText::new(c.to_string()).font(crate::app::fonts::glyph_font(36.0)));
         }
         ui.vertical(|ui| {
             ui.heading(&s.name);
             ui.weak(format!("{} · {}", s.id, s.lineage.name()));
         });
-        let fav = app.settings.favourites.contains(&s.id);
+        let fav = cx.state.settings.is_favourite(&s.id);
         if ui
             .selectable_label(fav, if fav { "★" } else { "☆" })
             .on_hover_text("Favourite (Ctrl+D)")
             .clicked()
         {
-            app.push(Command::ToggleFavourite);
+            cx.push(Command::ToggleFavourite);
         }
     });
     ui.label(&s.gloss);
@@ -80,35 +80,30 @@ fn meaning(app: &mut HologlyphApp, ui: &mut Ui, index: usize) {
     }
     ui.horizontal(|ui| {
         if ui.small_button("copy character").clicked() {
-            app.push(Command::CopyCharacter);
+            cx.push(Command::CopyCharacter);
         }
         if ui.small_button("copy U+XXXX").clicked() {
-            app.push(Command::CopyCodePoint);
+            cx.push(Command::CopyCodePoint);
         }
         if ui.small_button("copy gloss").clicked() {
-            app.push(Command::CopyGloss);
+            cx.push(Command::CopyGloss);
         }
     });
     ui.separator();
 }
 
-fn character(app: &HologlyphApp, ui: &mut Ui, index: usize) {
-    let s = &app.lib.library.symbols[index];
+fn character(ui: &mut Ui, cx: &Cx, s: &Symbol) {
     let Some(c) = s.glyph.character() else {
         ui.weak(format!("glyph: {:?}", s.glyph));
         return;
     };
     let info = CharInfo::of(c);
-    let font = app
-        .glyph
-        .as_ref()
-        .and_then(|_| {
-            crate::glyph::FontSet::bundled()
-                .font_for(c)
-                .ok()
-                .map(|f| f.name.clone())
-        })
-        .unwrap_or_default();
+    // The font was found by the job that computed the fields.
+    let font = cx
+        .state
+        .shown_glyph()
+        .and_then(|g| g.font.clone())
+        .unwrap_or_else(|| "…".into());
     egui::CollapsingHeader::new("Character")
         .default_open(true)
         .show(ui, |ui| {
@@ -132,23 +127,30 @@ fn character(app: &HologlyphApp, ui: &mut Ui, index: usize) {
         });
 }
 
-fn protocol_steps(app: &mut HologlyphApp, ui: &mut Ui) {
+fn protocol_steps(ui: &mut Ui, cx: &Cx) {
+    let st = cx.state;
     egui::CollapsingHeader::new("Protocol — five steps")
         .default_open(true)
         .show(ui, |ui| {
-            let mut register = app.register();
+            let mut register = st.settings.register;
             ui.horizontal(|ui| {
                 ui.weak("register");
                 for r in Register::ALL {
                     ui.selectable_value(&mut register, r, r.name());
                 }
             });
-            if register != app.register() {
-                app.settings.register = register.name().to_string();
-                app.run_protocol();
+            if register != st.settings.register {
+                cx.push(Command::SetRegister(register));
             }
-            let Some(u) = app.glyph.as_ref().and_then(|g| g.unfolding.clone()) else {
-                ui.weak("—");
+            let Some(u) = st.shown.current_unfolding() else {
+                match &st.shown.unfolding {
+                    Some((_, Err(e))) => {
+                        ui.colored_label(Color32::from_rgb(240, 110, 100), e);
+                    }
+                    _ => {
+                        ui.weak("computing…");
+                    }
+                }
                 return;
             };
             if let Some(r) = &u.region {
@@ -168,7 +170,7 @@ fn protocol_steps(app: &mut HologlyphApp, ui: &mut Ui) {
             for h in &u.scenes {
                 ui.horizontal(|ui| {
                     if ui.link(format!("{} {}", h.id, h.title)).clicked() {
-                        app.go(Focus::Scene(h.id.clone()));
+                        cx.push(Command::Go(Focus::Scene(h.id.clone())));
                     }
                     ui.weak(format!("{:.2} {:?}", h.score, h.because));
                 });
@@ -178,7 +180,7 @@ fn protocol_steps(app: &mut HologlyphApp, ui: &mut Ui) {
                 ui.horizontal(|ui| {
                     let label = format!("{}{}", if k == 0 { "→ " } else { "  " }, a.name);
                     if ui.link(label).clicked() {
-                        app.go(Focus::Adapter(a.id.clone()));
+                        cx.push(Command::Go(Focus::Adapter(a.id.clone())));
                     }
                     ui.weak(format!("{:.2}", a.score));
                 })
@@ -197,8 +199,8 @@ fn protocol_steps(app: &mut HologlyphApp, ui: &mut Ui) {
         });
 }
 
-fn outputs(app: &mut HologlyphApp, ui: &mut Ui) {
-    let Some(u) = app.glyph.as_ref().and_then(|g| g.unfolding.clone()) else {
+fn outputs(ui: &mut Ui, cx: &Cx) {
+    let Some(u) = cx.state.shown.current_unfolding() else {
         return;
     };
     egui::CollapsingHeader::new("5. outputs")
@@ -224,26 +226,26 @@ fn outputs(app: &mut HologlyphApp, ui: &mut Ui) {
                 sound.onsets_s.len(),
                 sound.tension_semitones
             ));
-            gesture_preview(app, ui, &u.outputs.gesture);
+            gesture_preview(ui, cx, &u.outputs.gesture);
             ui.horizontal(|ui| {
                 if ui.button("▶ Play").on_hover_text("Ctrl+P").clicked() {
-                    app.push(Command::PlaySound);
+                    cx.push(Command::PlaySound);
                 }
                 if ui.button("Export sound…").clicked() {
-                    app.push(Command::ExportSound);
+                    cx.push(Command::ExportSound);
                 }
                 if ui.button("Export gesture…").clicked() {
-                    app.push(Command::ExportGesture);
+                    cx.push(Command::ExportGesture);
                 }
                 if ui.button("Export PNG…").clicked() {
-                    app.push(Command::ExportPng);
+                    cx.push(Command::ExportPng);
                 }
             });
         });
 }
 
 /// The gesture drawn as far as the animation clock has reached, looping.
-fn gesture_preview(app: &HologlyphApp, ui: &mut Ui, g: &crate::protocol::Gesture) {
+fn gesture_preview(ui: &mut Ui, cx: &Cx, g: &crate::protocol::Gesture) {
     if g.is_empty() {
         return;
     }
@@ -269,7 +271,7 @@ fn gesture_preview(app: &HologlyphApp, ui: &mut Ui, g: &crate::protocol::Gesture
             rect.bottom() - 6.0 - ((y - y0) * scale) as f32,
         )
     };
-    let t = (app.time() as f64 * 0.8) % (g.duration_s + 0.8);
+    let t = (cx.state.time() as f64 * 0.8) % (g.duration_s + 0.8);
     let stroke = egui::Stroke::new(1.5, ui.visuals().text_color());
     for s in &g.strokes {
         let line: Vec<egui::Pos2> = s
@@ -287,34 +289,35 @@ fn gesture_preview(app: &HologlyphApp, ui: &mut Ui, g: &crate::protocol::Gesture
 }
 
 /// The adapter step 3 chose, and what its file's header says.
-fn chosen_adapter(app: &HologlyphApp, ui: &mut Ui) {
-    let Some(id) = app
-        .glyph
-        .as_ref()
-        .and_then(|g| g.unfolding.as_ref())
+fn chosen_adapter(ui: &mut Ui, cx: &Cx) {
+    let Some(a) = cx
+        .state
+        .shown
+        .current_unfolding()
         .and_then(|u| u.adapter())
-        .map(|a| a.id.clone())
+        .and_then(|a| cx.state.doc.library().adapter(&a.id))
     else {
-        return;
-    };
-    let Some(a) = app.lib.library.adapter(&id).cloned() else {
         return;
     };
     egui::CollapsingHeader::new(format!("Adapter — {}", a.name)).show(ui, |ui| {
         ui.label(&a.description);
-        adapter_file(app, ui, &a);
+        adapter_file(ui, cx, a);
     });
 }
 
-/// What an adapter's file says (header only), for the inspector and the adapter page.
-pub fn adapter_file(app: &HologlyphApp, ui: &mut Ui, a: &Adapter) {
+/// What an adapter's file says (header only, read in the background), for the inspector
+/// and the adapter page.
+pub fn adapter_file(ui: &mut Ui, cx: &Cx, a: &Adapter) {
     let Some(file) = &a.file else {
         ui.weak("no file");
         return;
     };
-    let path = app.lib.library.resolve(file);
-    match crate::adapters::read_adapter(&path) {
-        Ok(info) => {
+    let path = cx.state.doc.library().resolve(file);
+    match cx.state.shown.adapters.get(&path) {
+        None => {
+            ui.weak(format!("reading {}…", path.display()));
+        }
+        Some(Ok(info)) => {
             egui::Grid::new(("adapter", &a.id))
                 .num_columns(2)
                 .show(ui, |ui| {
@@ -353,14 +356,14 @@ pub fn adapter_file(app: &HologlyphApp, ui: &mut Ui, a: &Adapter) {
                     }
                 });
         }
-        Err(e) => {
-            ui.colored_label(Color32::from_rgb(240, 110, 100), e.to_string());
+        Some(Err(e)) => {
+            ui.colored_label(Color32::from_rgb(240, 110, 100), e);
         }
     }
 }
 
-fn statistics(app: &HologlyphApp, ui: &mut Ui) {
-    let Some(g) = &app.glyph else {
+fn statistics(ui: &mut Ui, cx: &Cx) {
+    let Some(g) = cx.state.shown_glyph() else {
         return;
     };
     let d = &g.fields.descriptor;
@@ -397,22 +400,23 @@ fn statistics(app: &HologlyphApp, ui: &mut Ui) {
     });
 }
 
-fn neighbours(app: &mut HologlyphApp, ui: &mut Ui, index: usize) {
+fn neighbours(ui: &mut Ui, cx: &Cx, s: &Symbol) {
+    let doc = &cx.state.doc;
     egui::CollapsingHeader::new("Neighbours")
         .default_open(true)
         .show(ui, |ui| {
-            let meaning = app.lib.semantic.similar_symbols(index, 6);
-            let shape = app.lib.shape.as_ref().map(|s| s.similar(index, 6));
+            let meaning = doc.semantic().similar_to(&s.id, 6);
+            let shape = doc.shape().map(|index| index.similar_to(&s.id, 6));
             ui.columns(2, |cols| {
                 cols[0].weak("means like");
                 for n in &meaning {
-                    neighbour(app, &mut cols[0], n);
+                    neighbour(&mut cols[0], cx, n);
                 }
                 cols[1].weak("looks like");
                 match &shape {
                     Some(list) => {
                         for n in list {
-                            neighbour(app, &mut cols[1], n);
+                            neighbour(&mut cols[1], cx, n);
                         }
                     }
                     None => {
@@ -423,15 +427,14 @@ fn neighbours(app: &mut HologlyphApp, ui: &mut Ui, index: usize) {
         });
 }
 
-fn neighbour(app: &mut HologlyphApp, ui: &mut Ui, n: &crate::embedding::Neighbour) {
-    let Some(i) = app.lib.library.symbols.iter().position(|s| s.id == n.id) else {
+fn neighbour(ui: &mut Ui, cx: &Cx, n: &crate::embedding::Neighbour) {
+    let Some(s) = cx.state.doc.library().symbol(&n.id) else {
         return;
     };
-    let label = super::browser::symbol_label(&app.lib.library.symbols[i]);
-    if ui.link(format!("{label} {:.2}", n.score)).clicked() {
-        app.go(Focus::Symbol {
-            index: i,
-            link: None,
-        });
+    if ui
+        .link(format!("{} {:.2}", symbol_label(s), n.score))
+        .clicked()
+    {
+        cx.push(Command::Go(Focus::symbol(s.id.clone())));
     }
 }

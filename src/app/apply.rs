@@ -1,0 +1,566 @@
+//! The one place where the app changes: the commands panels and keys pushed this frame are
+//! applied here, after drawing, in the order they came; then the background jobs are
+//! brought in line with what the state now shows.
+
+use std::path::{Path, PathBuf};
+
+use super::commands::Command;
+use super::document::Document;
+use super::jobs::{ComputedGlyph, Done, GlyphKey, UnfoldKey};
+use super::navigation::Focus;
+use super::shown::ShownGlyph;
+use super::view::{Hover, ViewTransform};
+use super::{HologlyphApp, theme};
+use crate::fields::{FieldOptions, Prepared};
+use crate::hologram::{self, Frame, HologramRenderer};
+
+impl HologlyphApp {
+    /// Applies the commands pushed this frame.
+    pub(super) fn apply_commands(&mut self, ctx: &egui::Context) {
+        // One-frame requests were seen by this frame's panels.
+        self.state.windows.focus_search = false;
+        let commands = std::mem::take(&mut self.rt.commands);
+        if !commands.is_empty() {
+            // What changed shows on the next frame even if nothing else asks for one.
+            ctx.request_repaint();
+        }
+        for c in commands {
+            self.apply(c, ctx);
+        }
+    }
+
+    fn apply(&mut self, c: Command, ctx: &egui::Context) {
+        let st = &mut self.state;
+        match c {
+            Command::OpenLibrary => {
+                if let Some(path) = rfd::FileDialog::new()
+                    .set_title("Open a Hologlyph library")
+                    .add_filter("Hologlyph library", &["toml"])
+                    .pick_file()
+                {
+                    self.open_library(&path);
+                }
+            }
+            Command::OpenRecent(path) => self.open_library(&path),
+            Command::ReloadLibrary => {
+                let path = st.doc.path.clone();
+                self.open_library(&path);
+            }
+            Command::SaveLibrary => match st.doc.save() {
+                Ok(()) => st
+                    .status
+                    .info(format!("saved {}", st.doc.path.display())),
+                Err(e) => st.status.error(format!("not saved: {e}")),
+            },
+            Command::ExportPng => self.export_png(),
+            Command::ExportSound => self.export_sound(),
+            Command::PlaySound => self.play_sound(),
+            Command::ExportGesture => self.export_gesture(),
+            Command::Undo => match st.doc.undo() {
+                Some(label) => {
+                    st.status.info(format!("undid {label}"));
+                    self.library_changed();
+                }
+                None => st.status.info("nothing to undo"),
+            },
+            Command::Redo => match st.doc.redo() {
+                Some(label) => {
+                    st.status.info(format!("redid {label}"));
+                    self.library_changed();
+                }
+                None => st.status.info("nothing to redo"),
+            },
+            Command::Edit { edit, merge } => match st.doc.apply(&edit, merge.as_deref()) {
+                Ok(()) => {
+                    if merge.is_none() {
+                        st.status.info(edit.label());
+                    }
+                    self.library_changed();
+                }
+                Err(e) => st.status.error(format!("{}: {e}", edit.label())),
+            },
+            Command::EndGesture => st.doc.seal(),
+            Command::CopyCharacter | Command::CopyCodePoint | Command::CopyGloss => {
+                if let Some(s) = st.focused_symbol() {
+                    let text = match (&c, s.glyph.character()) {
+                        (Command::CopyCharacter, Some(ch)) => ch.to_string(),
+                        (Command::CopyCodePoint, Some(ch)) => format!("U+{:04X}", ch as u32),
+                        (Command::CopyGloss, _) => s.gloss.clone(),
+                        _ => s.name.clone(),
+                    };
+                    st.status.info(format!("copied “{text}”"));
+                    ctx.copy_text(text);
+                }
+            }
+            Command::ToggleFavourite => {
+                if let Some(id) = st.focused_symbol().map(|s| s.id.clone()) {
+                    st.settings.toggle_favourite(&id);
+                }
+            }
+            Command::Go(focus) => {
+                if st.nav.go(focus) {
+                    self.focus_changed(ctx);
+                }
+            }
+            Command::Back => {
+                if st.nav.back() {
+                    self.focus_changed(ctx);
+                }
+            }
+            Command::Forward => {
+                if st.nav.forward() {
+                    self.focus_changed(ctx);
+                }
+            }
+            Command::Jump(i) => {
+                if st.nav.jump(i) {
+                    self.focus_changed(ctx);
+                }
+            }
+            Command::ClickAt(em) => self.click_at(em, ctx),
+            Command::FocusSearch => st.windows.focus_search = true,
+            Command::SetQuery(q) => st.browser.query = q,
+            Command::OpenFirstHit => {
+                if let Some(first) = st.browser.visible(&st.doc, &st.settings).first() {
+                    st.browser.selected = Some(first.clone());
+                    let focus = Focus::symbol(first.clone());
+                    self.apply(Command::Go(focus), ctx);
+                }
+            }
+            Command::SetLineage(l) => st.browser.lineage = l,
+            Command::SetTag(t) => st.browser.tag = t,
+            Command::SetFavouritesOnly(on) => st.browser.favourites_only = on,
+            Command::SetGrid(on) => st.settings.grid = on,
+            Command::Select(id) => st.browser.selected = Some(id),
+            Command::SelectNext | Command::SelectPrevious => {
+                let visible = st.browser.visible(&st.doc, &st.settings);
+                let step = if c == Command::SelectNext { 1 } else { -1 };
+                if let Some(next) = st.browser.step(&visible, step) {
+                    st.browser.selected = Some(next);
+                }
+            }
+            Command::OpenSelected => {
+                if let Some(id) = st.browser.selected.clone() {
+                    self.apply(Command::Go(Focus::symbol(id)), ctx);
+                }
+            }
+            Command::SetLayer(l) => {
+                st.view.layer = l;
+                self.refresh_hover();
+            }
+            Command::SetStyle(s) => st.view.style = s,
+            Command::SetRegister(r) => st.settings.register = r,
+            Command::Hover(em) => {
+                st.view.hover = em.and_then(|em| {
+                    let s = st.focused_symbol()?;
+                    let g = st.shown_glyph()?;
+                    Some(Hover::at(s, &g.fields, st.view.layer, em))
+                });
+            }
+            Command::ToggleAnimation => st.settings.animate = !st.settings.animate,
+            Command::SetSpeed(speed) => st.settings.speed = speed.clamp(0.1, 4.0),
+            Command::ZoomIn => st.view.transform.zoom(0.8, [0.5, 0.5]),
+            Command::ZoomOut => st.view.transform.zoom(1.25, [0.5, 0.5]),
+            Command::ZoomAt { factor, at } => st.view.transform.zoom(factor, at),
+            Command::Pan(delta) => st.view.transform.pan(delta),
+            Command::ResetView => st.view.transform = ViewTransform::default(),
+            Command::ToggleTheme => {
+                st.settings.dark = !st.settings.dark;
+                ctx.set_visuals(theme(st.settings.dark));
+            }
+            Command::ToggleHelp => st.windows.help = !st.windows.help,
+            Command::ShowProblems => st.windows.problems = true,
+            Command::CloseHelp => st.windows.help = false,
+            Command::CloseProblems => st.windows.problems = false,
+            Command::Quit => ctx.send_viewport_cmd(egui::ViewportCommand::Close),
+        }
+    }
+
+    /// Opens a library file, replacing the current one. A file with problems opens with
+    /// them listed; a file that cannot be read leaves the current library and says why.
+    pub fn open_library(&mut self, path: &Path) {
+        match Document::open(path) {
+            Ok(doc) => {
+                self.state.settings.remember_library(path.to_path_buf());
+                self.set_document(doc);
+            }
+            Err(e) => self.state.status.error(e.to_string()),
+        }
+    }
+
+    /// Shows a newly opened document from its start.
+    pub(super) fn set_document(&mut self, doc: Document) {
+        let st = &mut self.state;
+        st.doc = doc;
+        self.rt.thumbs.clear(st.doc.generation);
+        self.rt.jobs.forget_adapters();
+        st.shown = Default::default();
+        st.nav.clear();
+        st.view.hover = None;
+        st.browser.selected = None;
+        st.windows.problems = !st.doc.problems.is_empty();
+        let lib = st.doc.library().clone();
+        let errors = st
+            .doc
+            .problems
+            .iter()
+            .filter(|p| p.severity == crate::library::Severity::Error)
+            .count();
+        let problems = if st.doc.problems.is_empty() {
+            String::new()
+        } else {
+            format!("; {} problems ({errors} errors)", st.doc.problems.len())
+        };
+        st.status.info(format!(
+            "{}: {} symbols, {} scenes{problems}",
+            st.doc.path.display(),
+            lib.symbols.len(),
+            lib.scenes.len(),
+        ));
+        // Start where the user left off, else at the first symbol.
+        let start = st
+            .settings
+            .recent_symbols
+            .iter()
+            .find(|id| lib.symbol(id).is_some())
+            .cloned()
+            .or_else(|| lib.symbols.first().map(|s| s.id.clone()));
+        if let Some(id) = start {
+            st.nav.go(Focus::symbol(id.clone()));
+            st.browser.selected = Some(id.clone());
+            st.settings.remember_symbol(&id);
+        }
+        self.rt.gpu_views_in_use(&[]);
+    }
+
+    /// After an edit, undo or redo: history steps that name what is gone are dropped, and
+    /// the shown glyph and its unfolding follow the new revision (through `sync_jobs`).
+    fn library_changed(&mut self) {
+        let st = &mut self.state;
+        let lib = st.doc.library().clone();
+        st.nav.retain_existing(&lib);
+        if st
+            .browser
+            .selected
+            .as_ref()
+            .is_some_and(|id| lib.symbol(id).is_none())
+        {
+            st.browser.selected = None;
+        }
+        self.refresh_hover();
+    }
+
+    fn focus_changed(&mut self, ctx: &egui::Context) {
+        let st = &mut self.state;
+        let now = ctx.input(|i| i.time);
+        let Some(Focus::Symbol { id, region }) = st.focus().cloned() else {
+            st.view.hover = None;
+            return;
+        };
+        st.browser.selected = Some(id.clone());
+        st.settings.remember_symbol(&id);
+        if st.shown.glyph.as_ref().is_none_or(|g| g.key.symbol != id) {
+            st.view.transform = ViewTransform::default();
+            st.view.hover = None;
+        }
+        st.view.unfold_started = region.is_some().then_some(now);
+    }
+
+    /// The hover again at the same point (another layer, another revision).
+    fn refresh_hover(&mut self) {
+        let em = self.state.view.hover.as_ref().map(|h| h.em);
+        let st = &mut self.state;
+        st.view.hover = em.and_then(|em| {
+            let s = st.focused_symbol()?;
+            let g = st.shown_glyph()?;
+            Some(Hover::at(s, &g.fields, st.view.layer, em))
+        });
+    }
+
+    /// Clicking a point of the glyph: unfold the region link there, if there is one.
+    fn click_at(&mut self, em: [f64; 2], ctx: &egui::Context) {
+        let st = &mut self.state;
+        let (Some(s), Some(g)) = (st.focused_symbol(), st.shown_glyph()) else {
+            return;
+        };
+        let h = Hover::at(s, &g.fields, st.view.layer, em);
+        match h.link {
+            Some(region) => {
+                let focus = Focus::Symbol {
+                    id: s.id.clone(),
+                    region: Some(region),
+                };
+                self.apply(Command::Go(focus), ctx);
+            }
+            None => st.status.info(match h.region {
+                Some(0) | None => "the open space around the glyph links to nothing".to_string(),
+                Some(r) => format!("region {r} links to nothing in this library"),
+            }),
+        }
+    }
+
+    /// Takes what the background jobs finished.
+    pub(super) fn receive_jobs(&mut self) {
+        for done in self.rt.jobs.receive() {
+            let st = &mut self.state;
+            match done {
+                Done::Glyph(d) => {
+                    if st.shown.wanted.as_ref() != Some(&d.key) {
+                        continue;
+                    }
+                    match d.result {
+                        Ok(computed) => {
+                            let ComputedGlyph {
+                                fields,
+                                gpu,
+                                gpu_error,
+                                prepare_ms,
+                                fields_ms,
+                                gpu_ms,
+                                font,
+                            } = computed;
+                            let view = match (&self.rt.gpu, gpu) {
+                                (Some(gpu), Some(gpu_fields)) => {
+                                    self.rt.next_view += 1;
+                                    let view = self.rt.next_view;
+                                    gpu.bind(view, gpu_fields, fields.grid.em_per_px as f32);
+                                    Some(view)
+                                }
+                                _ => None,
+                            };
+                            if let Some(e) = &gpu_error {
+                                st.status.error(format!("{}: {e}", d.key.symbol));
+                            }
+                            st.shown.glyph = Some(ShownGlyph {
+                                key: d.key,
+                                fields,
+                                view,
+                                gpu_error,
+                                prepare_ms,
+                                fields_ms,
+                                gpu_ms,
+                                font,
+                            });
+                            st.shown.glyph_error = None;
+                            self.rt.gpu_views_in_use(&Vec::from_iter(view));
+                            self.refresh_hover();
+                        }
+                        Err(e) => {
+                            st.status.error(e.clone());
+                            st.shown.glyph_error = Some((d.key, e));
+                        }
+                    }
+                }
+                Done::Unfolding(key, result) => {
+                    if let Err(e) = &result {
+                        st.status.error(e.clone());
+                    }
+                    if st.shown.unfold_wanted.as_ref() == Some(&key) {
+                        st.shown.unfolding = Some((key, result));
+                    }
+                }
+                Done::Adapter(path, result) => {
+                    st.shown.adapters.insert(path, result);
+                }
+                Done::Shape {
+                    generation,
+                    revision,
+                    index,
+                } => {
+                    if generation == st.doc.generation {
+                        st.doc.set_shape(revision, index);
+                    }
+                }
+            }
+        }
+        if let Some(e) = self.rt.jobs.error.take() {
+            self.state.status.error(e);
+        }
+        if let Some(e) = self.rt.thumbs.error.take() {
+            self.state.status.error(e);
+        }
+    }
+
+    /// Sends the jobs the state now needs: the focused glyph's fields, its unfolding, the
+    /// shape neighbours, and the adapter files on show.
+    pub(super) fn sync_jobs(&mut self) {
+        let st = &mut self.state;
+        let revision = st.doc.revision().clone();
+        let wanted = st.focused_symbol().map(|s| GlyphKey {
+            symbol: s.id.clone(),
+            glyph: s.glyph.clone(),
+            base_dir: revision.base_dir.clone(),
+        });
+        if wanted != st.shown.wanted {
+            st.shown.wanted = wanted.clone();
+            if let Some(key) = wanted
+                && st.shown.glyph.as_ref().is_none_or(|g| g.key != key)
+            {
+                self.rt.jobs.glyph(key, revision.clone());
+            }
+        }
+        // The protocol needs the glyph's fields (its sound follows the outline).
+        let ready = st
+            .shown_glyph()
+            .filter(|g| Some(&g.key) == st.shown.wanted.as_ref())
+            .map(|g| g.fields.clone());
+        if let (Some(fields), Some(s)) = (ready, st.focused_symbol()) {
+            let key = UnfoldKey {
+                revision: revision.number(),
+                symbol: s.id.clone(),
+                region: st.unfolded_region().map(str::to_string),
+                register: st.settings.register,
+            };
+            if st.shown.unfold_wanted.as_ref() != Some(&key) {
+                st.shown.unfold_wanted = Some(key.clone());
+                let semantic = st.doc.semantic().clone();
+                self.rt
+                    .jobs
+                    .unfold(key, revision.clone(), semantic, Some(fields));
+            }
+        }
+        if !self.rt.jobs.is_pending("shape")
+            && let Some(previous) = st.doc.shape_wanted()
+        {
+            self.rt
+                .jobs
+                .shape(st.doc.generation, revision.clone(), previous);
+        }
+        for path in self.adapter_files_on_show() {
+            self.rt.jobs.adapter(path);
+        }
+    }
+
+    /// Adapter files the inspector or the adapter page shows.
+    fn adapter_files_on_show(&self) -> Vec<PathBuf> {
+        let st = &self.state;
+        let lib = st.doc.library();
+        let mut ids = Vec::new();
+        if let Some(Focus::Adapter(id)) = st.focus() {
+            ids.push(id.clone());
+        }
+        if let Some(a) = st.shown.current_unfolding().and_then(|u| u.adapter()) {
+            ids.push(a.id.clone());
+        }
+        ids.iter()
+            .filter_map(|id| lib.adapter(id)?.file.as_ref().map(|f| lib.resolve(f)))
+            .collect()
+    }
+
+    fn export_sound(&mut self) {
+        let st = &mut self.state;
+        let Some(u) = st.shown.current_unfolding().cloned() else {
+            st.status.info("nothing to export: the protocol has not run yet");
+            return;
+        };
+        if let Some(path) = save_dialog("Export sound", &format!("{}.wav", u.symbol), "wav") {
+            match u.outputs.sound.write_wav(&path) {
+                Ok(()) => st
+                    .status
+                    .info(format!("sound written to {}", path.display())),
+                Err(e) => st.status.error(e.to_string()),
+            }
+        }
+    }
+
+    fn export_gesture(&mut self) {
+        let st = &mut self.state;
+        let Some(u) = st.shown.current_unfolding().cloned() else {
+            st.status.info("nothing to export: the protocol has not run yet");
+            return;
+        };
+        if let Some(path) = save_dialog("Export gesture", &format!("{}.svg", u.symbol), "svg") {
+            let result = if path.extension().is_some_and(|e| e == "json") {
+                u.outputs.gesture.write_json(&path)
+            } else {
+                u.outputs.gesture.write_svg(&path)
+            };
+            match result {
+                Ok(()) => st
+                    .status
+                    .info(format!("gesture written to {}", path.display())),
+                Err(e) => st.status.error(e.to_string()),
+            }
+        }
+    }
+
+    /// Plays the protocol's sound with the desktop's player: the WAV goes to a temporary
+    /// file, then the first of PipeWire's, PulseAudio's and ALSA's command-line players that
+    /// is installed plays it (else the desktop's default application opens it).
+    fn play_sound(&mut self) {
+        let st = &mut self.state;
+        let Some(u) = st.shown.current_unfolding().cloned() else {
+            st.status.info("nothing to play: the protocol has not run yet");
+            return;
+        };
+        let path = std::env::temp_dir().join(format!("hologlyph-{}.wav", u.symbol));
+        if let Err(e) = u.outputs.sound.write_wav(&path) {
+            st.status.error(e.to_string());
+            return;
+        }
+        for player in ["pw-play", "paplay", "aplay", "xdg-open"] {
+            if std::process::Command::new(player)
+                .arg(&path)
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null())
+                .spawn()
+                .is_ok()
+            {
+                st.status
+                    .info(format!("playing {} with {player}", path.display()));
+                return;
+            }
+        }
+        st.status.error(format!(
+            "no sound player found (pw-play, paplay, aplay, xdg-open); the sound is at {}",
+            path.display()
+        ));
+    }
+
+    fn export_png(&mut self) {
+        let st = &self.state;
+        let (Some(gpu), Some(s)) = (&self.rt.gpu, st.focused_symbol()) else {
+            self.state
+                .status
+                .info("nothing to export: no hologram on screen");
+            return;
+        };
+        let Some(path) = save_dialog("Export hologram", &format!("{}.png", s.id), "png") else {
+            return;
+        };
+        let result = (|| -> anyhow::Result<()> {
+            let outline = st.doc.library().outline(&s.glyph, &self.rt.fonts)?;
+            let prep = Prepared::new(&outline, &FieldOptions::default().with_size(1024))?;
+            let fields = gpu.engine.dispatch(&prep)?;
+            let renderer = HologramRenderer::new(&gpu.context.device, hologram::OFFSCREEN_FORMAT);
+            let rgba = hologram::render_offscreen(
+                &gpu.context,
+                &renderer,
+                &fields,
+                prep.grid.em_per_px as f32,
+                &Frame {
+                    highlight: None,
+                    ..st.frame()
+                },
+                1024,
+            )?;
+            crate::output::write_png(&path, 1024, 1024, &rgba)?;
+            Ok(())
+        })();
+        match result {
+            Ok(()) => self
+                .state
+                .status
+                .info(format!("hologram written to {}", path.display())),
+            Err(e) => self.state.status.error(format!("export failed: {e:#}")),
+        }
+    }
+}
+
+fn save_dialog(title: &str, name: &str, ext: &str) -> Option<PathBuf> {
+    rfd::FileDialog::new()
+        .set_title(title)
+        .set_file_name(name)
+        .add_filter(ext, &[ext])
+        .save_file()
+}

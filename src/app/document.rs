@@ -1,0 +1,200 @@
+//! The open library: its file, its revisions and undo history, the problems found when it
+//! was read, and what is derived from it (search, semantic and shape indices), each kept
+//! for the revision it was made from and rebuilt only for what changed.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use crate::embedding::{SemanticIndex, ShapeIndex};
+use crate::library::search::SearchIndex;
+use crate::library::{
+    self, Edit, EditError, History, Library, LibraryError, Problem, Revision, SaveError,
+};
+
+static NEXT_GENERATION: AtomicU64 = AtomicU64::new(1);
+
+/// An open library file.
+pub struct Document {
+    pub path: PathBuf,
+    /// Which opening of a file this is: work started for one opening (thumbnails, shape
+    /// neighbours) never lands in another, even of the same file.
+    pub generation: u64,
+    pub problems: Vec<Problem>,
+    history: History,
+    search: Derived<SearchIndex>,
+    semantic: Derived<Arc<SemanticIndex>>,
+    /// Shape neighbours, computed in the background (see `jobs`), for the revision noted.
+    shape: Option<Derived<Arc<ShapeIndex>>>,
+}
+
+/// Something computed from one revision of the library.
+struct Derived<T> {
+    revision: Revision,
+    value: T,
+}
+
+impl Document {
+    /// Reads and validates a library file. Problems inside it do not fail the opening.
+    pub fn open(path: &Path) -> Result<Self, LibraryError> {
+        let loaded = library::load(path)?;
+        Ok(Self::from_library(path, loaded.library, loaded.problems))
+    }
+
+    pub fn from_library(path: &Path, library: Library, problems: Vec<Problem>) -> Self {
+        let history = History::new(library);
+        let revision = history.current().clone();
+        Self {
+            path: path.to_path_buf(),
+            generation: NEXT_GENERATION.fetch_add(1, Ordering::Relaxed),
+            problems,
+            search: Derived {
+                value: SearchIndex::new(&revision),
+                revision: revision.clone(),
+            },
+            semantic: Derived {
+                value: Arc::new(SemanticIndex::new(&revision)),
+                revision,
+            },
+            shape: None,
+            history,
+        }
+    }
+
+    /// The current revision.
+    pub fn revision(&self) -> &Revision {
+        self.history.current()
+    }
+
+    pub fn library(&self) -> &Arc<Library> {
+        self.history.current().library()
+    }
+
+    pub fn history(&self) -> &History {
+        &self.history
+    }
+
+    pub fn search(&self) -> &SearchIndex {
+        &self.search.value
+    }
+
+    pub fn semantic(&self) -> &Arc<SemanticIndex> {
+        &self.semantic.value
+    }
+
+    /// Shape neighbours, once computed for a revision with the same glyphs.
+    pub fn shape(&self) -> Option<&Arc<ShapeIndex>> {
+        self.shape.as_ref().map(|d| &d.value)
+    }
+
+    /// Whether the shape index is missing or was made from other glyphs than the current
+    /// revision's; with the revision it was made from, to reuse its descriptors.
+    pub fn shape_wanted(&self) -> Option<Option<(Revision, Arc<ShapeIndex>)>> {
+        let current = self.revision();
+        match &self.shape {
+            Some(d) if same_glyphs(&d.revision, current) => None,
+            Some(d) => Some(Some((d.revision.clone(), d.value.clone()))),
+            None => Some(None),
+        }
+    }
+
+    /// Takes a shape index computed in the background for `revision`.
+    pub fn set_shape(&mut self, revision: Revision, index: Arc<ShapeIndex>) {
+        if same_glyphs(&revision, self.revision()) {
+            self.shape = Some(Derived {
+                revision,
+                value: index,
+            });
+        }
+    }
+
+    /// Applies an edit as an undo step (or folds it into the gesture `merge` names).
+    pub fn apply(&mut self, edit: &Edit, merge: Option<&str>) -> Result<(), EditError> {
+        self.history.apply(edit, merge)?;
+        self.refresh();
+        Ok(())
+    }
+
+    /// Ends the gesture in progress (a drag ended, a text field lost focus).
+    pub fn seal(&mut self) {
+        self.history.seal();
+    }
+
+    pub fn undo(&mut self) -> Option<String> {
+        let label = self.history.undo()?;
+        self.refresh();
+        Some(label)
+    }
+
+    pub fn redo(&mut self) -> Option<String> {
+        let label = self.history.redo()?;
+        self.refresh();
+        Some(label)
+    }
+
+    /// Writes the current revision to the file (atomically, keeping a backup); the undo
+    /// history stays.
+    pub fn save(&mut self) -> Result<(), SaveError> {
+        library::save(self.library(), &self.path)?;
+        self.history.mark_saved();
+        Ok(())
+    }
+
+    /// Brings the derived indices to the current revision, reusing what did not change.
+    fn refresh(&mut self) {
+        let current = self.history.current().clone();
+        if self.search.revision.number() != current.number() {
+            self.search = Derived {
+                value: self.search.value.update(&current),
+                revision: current.clone(),
+            };
+        }
+        if self.semantic.revision.number() != current.number() {
+            let value = if same_meanings(&self.semantic.revision, &current) {
+                self.semantic.value.clone()
+            } else {
+                Arc::new(SemanticIndex::new(&current))
+            };
+            self.semantic = Derived {
+                value,
+                revision: current,
+            };
+        }
+    }
+}
+
+/// Whether two libraries have the same symbols with the same glyphs, in the same order (a
+/// shape index of one serves the other).
+fn same_glyphs(a: &Library, b: &Library) -> bool {
+    a.base_dir == b.base_dir
+        && a.symbols.len() == b.symbols.len()
+        && a.symbols
+            .iter()
+            .zip(&b.symbols)
+            .all(|(x, y)| Arc::ptr_eq(x, y) || (x.id == y.id && x.glyph == y.glyph))
+}
+
+/// Whether two libraries give the same semantic index: the same concepts and axes, and
+/// entries whose components, embeddings, triggers and adapter links agree, in order.
+fn same_meanings(a: &Library, b: &Library) -> bool {
+    let symbols = a.symbols.len() == b.symbols.len()
+        && a.symbols.iter().zip(&b.symbols).all(|(x, y)| {
+            Arc::ptr_eq(x, y)
+                || (x.id == y.id
+                    && x.components == y.components
+                    && x.embedding == y.embedding
+                    && x.adapters == y.adapters
+                    && x.regions.iter().map(|r| &r.adapters).eq(y.regions.iter().map(|r| &r.adapters)))
+        });
+    let scenes = a.scenes.len() == b.scenes.len()
+        && a.scenes.iter().zip(&b.scenes).all(|(x, y)| {
+            Arc::ptr_eq(x, y)
+                || (x.id == y.id && x.components == y.components && x.embedding == y.embedding)
+        });
+    let adapters = a.adapters.len() == b.adapters.len()
+        && a.adapters
+            .iter()
+            .zip(&b.adapters)
+            .all(|(x, y)| Arc::ptr_eq(x, y) || (x.id == y.id && x.triggers == y.triggers));
+    symbols && scenes && adapters && a.axes == b.axes && a.concepts == b.concepts
+}

@@ -1,0 +1,353 @@
+//! Work the window never waits for: the shown glyph's fields (outline, font look-up, CPU or
+//! GPU passes), the five-step protocol, adapter file headers and shape neighbours run on
+//! worker threads, and their results come back keyed by what they were made from, so a
+//! result for a glyph, revision or library that is no longer shown is dropped.
+
+use std::collections::HashSet;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::mpsc::{Receiver, Sender, channel};
+use std::time::Instant;
+
+use crate::adapters::{self, AdapterInfo};
+use crate::embedding::{SemanticIndex, ShapeIndex};
+use crate::fields::{self, Backend, FieldOptions, Fields, GpuFieldEngine, GpuFields, Prepared};
+use crate::glyph::FontSet;
+use crate::gpu::GpuContext;
+use crate::library::{GlyphRef, Register, Revision, SymbolId};
+use crate::protocol::{self, RegionChoice, Unfolding};
+
+/// Field size of the glyph in the hologram view.
+pub const VIEW_FIELD: u32 = 384;
+/// Field size of the shape neighbours' descriptors.
+const SHAPE_FIELD: u32 = 96;
+
+/// What a glyph's fields are made from: a result is shown only while the symbol still has
+/// this glyph in a library at this folder.
+#[derive(Clone, Debug, PartialEq)]
+pub struct GlyphKey {
+    pub symbol: SymbolId,
+    pub glyph: GlyphRef,
+    pub base_dir: PathBuf,
+}
+
+/// A glyph's fields, made off the UI thread.
+pub struct GlyphDone {
+    pub key: GlyphKey,
+    pub result: Result<ComputedGlyph, String>,
+}
+
+pub struct ComputedGlyph {
+    /// Fields on the CPU side (hover, statistics, the protocol).
+    pub fields: Arc<Fields>,
+    /// The same fields on the GPU (textures for the view), when the window has a GPU.
+    pub gpu: Option<GpuFields>,
+    /// Why there are no GPU fields although the window has a GPU.
+    pub gpu_error: Option<String>,
+    pub prepare_ms: f64,
+    /// Time of the field passes on the backend that computed the CPU-side fields.
+    pub fields_ms: f64,
+    /// Time of the GPU passes (when the GPU computed them as well or instead).
+    pub gpu_ms: Option<f64>,
+    /// The font a character came from.
+    pub font: Option<String>,
+}
+
+/// What an unfolding is made from.
+#[derive(Clone, Debug, PartialEq)]
+pub struct UnfoldKey {
+    pub revision: u64,
+    pub symbol: SymbolId,
+    pub region: Option<String>,
+    pub register: Register,
+}
+
+pub enum Done {
+    Glyph(GlyphDone),
+    Unfolding(UnfoldKey, Result<Arc<Unfolding>, String>),
+    Adapter(PathBuf, Result<Arc<AdapterInfo>, String>),
+    Shape {
+        generation: u64,
+        revision: Revision,
+        index: Arc<ShapeIndex>,
+    },
+}
+
+enum Job {
+    Glyph {
+        key: GlyphKey,
+        revision: Revision,
+    },
+    Unfold {
+        key: UnfoldKey,
+        revision: Revision,
+        semantic: Arc<SemanticIndex>,
+        fields: Option<Arc<Fields>>,
+    },
+    Adapter(PathBuf),
+}
+
+/// The workers and their results.
+pub struct Jobs {
+    jobs: Option<Sender<Job>>,
+    done_tx: Sender<Done>,
+    done: Receiver<Done>,
+    repaint: egui::Context,
+    /// Jobs sent and not yet back, by kind, for "computing…" and the screenshot's wait.
+    pending: HashSet<&'static str>,
+    /// Adapter files asked for (each is read once per path until forgotten).
+    adapters_asked: HashSet<PathBuf>,
+    /// Why a worker could not start, if it could not.
+    pub error: Option<String>,
+}
+
+impl Jobs {
+    /// Starts the worker; with `gpu`, it computes the view's fields on that device too.
+    pub fn new(gpu: Option<GpuContext>, repaint: egui::Context) -> Self {
+        let (job_tx, job_rx) = channel::<Job>();
+        let (done_tx, done) = channel();
+        let worker_done = done_tx.clone();
+        let worker_repaint = repaint.clone();
+        let started = std::thread::Builder::new()
+            .name("hologlyph-jobs".into())
+            .spawn(move || worker(gpu, job_rx, worker_done, worker_repaint));
+        let (jobs, error) = match started {
+            Ok(_) => (Some(job_tx), None),
+            Err(e) => (
+                None,
+                Some(format!("the background worker could not start: {e}")),
+            ),
+        };
+        Self {
+            jobs,
+            done_tx,
+            done,
+            repaint,
+            pending: HashSet::new(),
+            adapters_asked: HashSet::new(),
+            error,
+        }
+    }
+
+    fn send(&mut self, kind: &'static str, job: Job) {
+        match &self.jobs {
+            Some(tx) if tx.send(job).is_ok() => {
+                self.pending.insert(kind);
+            }
+            _ => {
+                self.error
+                    .get_or_insert_with(|| "the background worker has stopped".into());
+            }
+        }
+    }
+
+    /// Computes a glyph's fields for the view.
+    pub fn glyph(&mut self, key: GlyphKey, revision: Revision) {
+        self.send("glyph", Job::Glyph { key, revision });
+    }
+
+    /// Runs the five steps.
+    pub fn unfold(
+        &mut self,
+        key: UnfoldKey,
+        revision: Revision,
+        semantic: Arc<SemanticIndex>,
+        fields: Option<Arc<Fields>>,
+    ) {
+        self.send(
+            "protocol",
+            Job::Unfold {
+                key,
+                revision,
+                semantic,
+                fields,
+            },
+        );
+    }
+
+    /// Reads an adapter file's header, once per path.
+    pub fn adapter(&mut self, path: PathBuf) {
+        if self.adapters_asked.insert(path.clone()) {
+            self.send("adapter", Job::Adapter(path));
+        }
+    }
+
+    /// Forgets which adapter files were read (a new library, or a reload).
+    pub fn forget_adapters(&mut self) {
+        self.adapters_asked.clear();
+    }
+
+    /// Builds the shape neighbours on a thread of their own (they take longest), reusing
+    /// `previous`'s descriptors for unchanged glyphs.
+    pub fn shape(
+        &mut self,
+        generation: u64,
+        revision: Revision,
+        previous: Option<(Revision, Arc<ShapeIndex>)>,
+    ) {
+        let done = self.done_tx.clone();
+        let repaint = self.repaint.clone();
+        let started = std::thread::Builder::new()
+            .name("shape-index".into())
+            .spawn(move || {
+                let index = ShapeIndex::build_reusing(
+                    &revision,
+                    SHAPE_FIELD,
+                    previous.as_ref().map(|(lib, index)| (&**lib, &**index)),
+                );
+                let _ = done.send(Done::Shape {
+                    generation,
+                    revision,
+                    index: Arc::new(index),
+                });
+                repaint.request_repaint();
+            });
+        match started {
+            Ok(_) => {
+                self.pending.insert("shape");
+            }
+            Err(e) => self.error = Some(format!("shape neighbours could not start: {e}")),
+        }
+    }
+
+    /// Results that have arrived.
+    pub fn receive(&mut self) -> Vec<Done> {
+        let done: Vec<Done> = self.done.try_iter().collect();
+        for d in &done {
+            self.pending.remove(match d {
+                Done::Glyph(_) => "glyph",
+                Done::Unfolding(..) => "protocol",
+                Done::Adapter(..) => "adapter",
+                Done::Shape { .. } => "shape",
+            });
+        }
+        done
+    }
+
+    /// Whether a job of `kind` ("glyph", "protocol", "adapter", "shape") is out.
+    pub fn is_pending(&self, kind: &str) -> bool {
+        self.pending.contains(kind)
+    }
+
+    pub fn busy(&self) -> bool {
+        !self.pending.is_empty()
+    }
+}
+
+fn worker(gpu: Option<GpuContext>, jobs: Receiver<Job>, done: Sender<Done>, repaint: egui::Context) {
+    let fonts = FontSet::bundled();
+    let engine = gpu.map(|ctx| GpuFieldEngine::with_context(ctx).map_err(|e| e.to_string()));
+    while let Ok(first) = jobs.recv() {
+        // Only the newest glyph asked for matters: skip the ones it replaced.
+        let mut queue: Vec<Job> = std::iter::once(first).chain(jobs.try_iter()).collect();
+        if let Some(last) = queue.iter().rposition(|j| matches!(j, Job::Glyph { .. })) {
+            let mut i = 0;
+            queue.retain(|j| {
+                i += 1;
+                !matches!(j, Job::Glyph { .. }) || i - 1 == last
+            });
+        }
+        for job in queue {
+            let result = match job {
+                Job::Glyph { key, revision } => {
+                    let result = compute_glyph(&key, &revision, &fonts, engine.as_ref());
+                    Done::Glyph(GlyphDone { key, result })
+                }
+                Job::Unfold {
+                    key,
+                    revision,
+                    semantic,
+                    fields,
+                } => {
+                    let region = key.region.clone().map(RegionChoice::Link);
+                    let result = protocol::run(
+                        &revision,
+                        &semantic,
+                        fields.as_deref(),
+                        &key.symbol,
+                        region.as_ref(),
+                        key.register,
+                    )
+                    .map(Arc::new)
+                    .map_err(|e| format!("the protocol failed for {}: {e}", key.symbol));
+                    Done::Unfolding(key, result)
+                }
+                Job::Adapter(path) => {
+                    let result = adapters::read_adapter(&path)
+                        .map(Arc::new)
+                        .map_err(|e| e.to_string());
+                    Done::Adapter(path, result)
+                }
+            };
+            if done.send(result).is_err() {
+                return;
+            }
+            repaint.request_repaint();
+        }
+    }
+}
+
+/// The view's fields for one glyph: on a hardware GPU its passes, read back once for the
+/// CPU side; on a software GPU (where the twins are faster) the CPU twins for the CPU side
+/// and the GPU passes only for the textures the view samples.
+fn compute_glyph(
+    key: &GlyphKey,
+    revision: &Revision,
+    fonts: &FontSet,
+    engine: Option<&Result<GpuFieldEngine, String>>,
+) -> Result<ComputedGlyph, String> {
+    let start = Instant::now();
+    let outline = revision
+        .outline(&key.glyph, fonts)
+        .map_err(|e| format!("{}: {e}", key.symbol))?;
+    let prep = Prepared::new(&outline, &FieldOptions::default().with_size(VIEW_FIELD))
+        .map_err(|e| format!("{}: {e}", key.symbol))?;
+    let prepare_ms = start.elapsed().as_secs_f64() * 1e3;
+    let font = key
+        .glyph
+        .character()
+        .and_then(|c| fonts.font_for(c).ok().map(|f| f.name.clone()));
+    let timings = |fields_ms| fields::Timings {
+        prepare_ms,
+        fields_ms,
+        finish_ms: 0.0,
+    };
+    let (gpu, gpu_error, gpu_ms) = match engine {
+        Some(Ok(engine)) => {
+            let start = Instant::now();
+            match engine.dispatch(&prep) {
+                Ok(f) => (Some(f), None, Some(start.elapsed().as_secs_f64() * 1e3)),
+                Err(e) => (None, Some(e.to_string()), None),
+            }
+        }
+        Some(Err(e)) => (None, Some(e.clone()), None),
+        None => (None, None, None),
+    };
+    let hardware = engine
+        .and_then(|e| e.as_ref().ok())
+        .is_some_and(|e| !e.context().is_software());
+    let start = Instant::now();
+    let fields = match (&gpu, hardware, engine.and_then(|e| e.as_ref().ok())) {
+        (Some(g), true, Some(engine)) => match engine.read_back(g) {
+            Ok(raw) => {
+                let ms = start.elapsed().as_secs_f64() * 1e3 + gpu_ms.unwrap_or(0.0);
+                fields::finish(&prep, raw, Backend::Gpu, timings(ms))
+            }
+            Err(e) => return Err(format!("reading the fields back: {e}")),
+        },
+        _ => {
+            let raw = fields::cpu::compute(&prep);
+            let ms = start.elapsed().as_secs_f64() * 1e3;
+            fields::finish(&prep, raw, Backend::Cpu, timings(ms))
+        }
+    };
+    Ok(ComputedGlyph {
+        fields_ms: fields.timings.fields_ms,
+        fields: Arc::new(fields),
+        gpu,
+        gpu_error,
+        prepare_ms,
+        gpu_ms,
+        font,
+    })
+}

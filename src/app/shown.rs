@@ -1,0 +1,53 @@
+//! The glyph on show and what the background jobs found about it: its fields (with the
+//! GPU view they are bound to), the five steps for the unfolded region and register, and
+//! the headers of adapter files. Each result is kept with the key it was made for.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use super::jobs::{GlyphKey, UnfoldKey};
+use crate::adapters::AdapterInfo;
+use crate::fields::Fields;
+use crate::protocol::Unfolding;
+
+/// A glyph's fields as the view shows them.
+pub struct ShownGlyph {
+    pub key: GlyphKey,
+    pub fields: Arc<Fields>,
+    /// The GPU view the fields are bound to (None: nothing to draw on the GPU).
+    pub view: Option<u64>,
+    /// Why the GPU cannot draw this glyph, if it cannot.
+    pub gpu_error: Option<String>,
+    pub prepare_ms: f64,
+    pub fields_ms: f64,
+    pub gpu_ms: Option<f64>,
+    pub font: Option<String>,
+}
+
+#[derive(Default)]
+pub struct Shown {
+    /// The glyph whose fields were asked for last.
+    pub wanted: Option<GlyphKey>,
+    /// The latest fields that arrived (while new ones compute, these stay on screen if
+    /// they are the same symbol's).
+    pub glyph: Option<ShownGlyph>,
+    /// Why the wanted glyph has no fields, if it failed.
+    pub glyph_error: Option<(GlyphKey, String)>,
+    /// The unfolding asked for last.
+    pub unfold_wanted: Option<UnfoldKey>,
+    /// The latest unfolding that arrived, with its key.
+    pub unfolding: Option<(UnfoldKey, Result<Arc<Unfolding>, String>)>,
+    /// Adapter file headers read so far, by path.
+    pub adapters: HashMap<PathBuf, Result<Arc<AdapterInfo>, String>>,
+}
+
+impl Shown {
+    /// The unfolding for the key asked for last, if it has arrived.
+    pub fn current_unfolding(&self) -> Option<&Arc<Unfolding>> {
+        match (&self.unfolding, &self.unfold_wanted) {
+            (Some((key, Ok(u))), Some(wanted)) if key == wanted => Some(u),
+            _ => None,
+        }
+    }
+}

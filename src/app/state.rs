@@ -1,0 +1,107 @@
+//! Everything the window shows, as typed parts: settings, the open document, navigation,
+//! the browser, the view, windows and status, the glyph on show, and the clock. Panels read
+//! a `&State`; only `apply` (one place) changes it.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use super::browser::BrowserState;
+use super::document::Document;
+use super::navigation::{Focus, Navigation};
+use super::settings::Settings;
+use super::shown::{Shown, ShownGlyph};
+use super::view::ViewState;
+use super::windows::{Status, Windows};
+use crate::hologram::Frame;
+use crate::library::Symbol;
+
+pub struct State {
+    pub settings: Settings,
+    pub doc: Document,
+    pub nav: Navigation,
+    pub browser: BrowserState,
+    pub view: ViewState,
+    pub windows: Windows,
+    pub status: Status,
+    pub shown: Shown,
+    pub clock: Clock,
+}
+
+/// Time: the animation clock (runs while animation is on) and frame bookkeeping.
+pub struct Clock {
+    /// Seconds of animation so far.
+    pub animation: f64,
+    /// A fixed animation time (tests and snapshots): animations show their end state.
+    pub frozen: Option<f32>,
+    pub last_frame: Option<Instant>,
+    /// Frames drawn so far.
+    pub frames: u64,
+    pub frame_ms: f32,
+    /// When the program started.
+    pub started: Instant,
+    pub first_hologram_ms: Option<f64>,
+}
+
+impl Clock {
+    pub fn new(started: Instant) -> Self {
+        Self {
+            animation: 0.0,
+            frozen: None,
+            last_frame: None,
+            frames: 0,
+            frame_ms: 0.0,
+            started,
+            first_hologram_ms: None,
+        }
+    }
+}
+
+impl State {
+    /// Where the centre is now.
+    pub fn focus(&self) -> Option<&Focus> {
+        self.nav.focus()
+    }
+
+    /// The symbol the centre shows, if it shows one.
+    pub fn focused_symbol(&self) -> Option<&Arc<Symbol>> {
+        let id = self.focus()?.symbol_id()?;
+        self.doc.library().symbol(id)
+    }
+
+    /// The unfolded region link's id, if one is unfolded.
+    pub fn unfolded_region(&self) -> Option<&str> {
+        match self.focus()? {
+            Focus::Symbol { region, .. } => region.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The shown glyph's fields, if they are the focused symbol's (the same glyph, or an
+    /// earlier glyph of it while the edited one computes).
+    pub fn shown_glyph(&self) -> Option<&ShownGlyph> {
+        let s = self.focused_symbol()?;
+        self.shown.glyph.as_ref().filter(|g| g.key.symbol == s.id)
+    }
+
+    /// The animation time of this frame.
+    pub fn time(&self) -> f32 {
+        self.clock.frozen.unwrap_or(self.clock.animation as f32)
+    }
+
+    /// The frame the view draws now.
+    pub fn frame(&self) -> Frame {
+        let style = self
+            .view
+            .style
+            .unwrap_or_else(|| self.focused_symbol().map(|s| s.style).unwrap_or_default());
+        let t = self.view.transform;
+        Frame {
+            time: self.time(),
+            style,
+            layer: self.view.layer,
+            highlight: self.view.hover.as_ref().and_then(|h| h.key),
+            view_origin: t.origin,
+            view_scale: t.scale,
+        }
+    }
+}

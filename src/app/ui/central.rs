@@ -1,0 +1,501 @@
+//! The centre: breadcrumbs, the hologram view (hover names a region, click unfolds it into
+//! cards connected to the region), scene and adapter pages, and the problems and help
+//! windows.
+
+use egui::{Color32, Pos2, RichText, Stroke, Ui, Vec2};
+
+use super::{Cx, symbol_label};
+use crate::app::commands::Command;
+use crate::app::gpu::HologramCallback;
+use crate::app::navigation::Focus;
+use crate::fields::regions::RegionKind;
+use crate::hologram::{Layer, Style};
+use crate::library::{Adapter, Scene, Symbol};
+
+/// How long the cards take to unfold, seconds of wall time (animation on or off).
+const UNFOLD_S: f64 = 0.35;
+/// Height of the one-line rows above the view (breadcrumbs, toolbar, legend): fixed, so the
+/// view never moves when their contents change.
+const ROW_H: f32 = 22.0;
+
+/// What the centre drew.
+#[derive(Default)]
+pub struct Central {
+    pub view_rect: Option<egui::Rect>,
+    pub drew_hologram: bool,
+}
+
+pub fn central_ui(ui: &mut Ui, cx: &Cx) -> Central {
+    let mut out = Central::default();
+    egui::CentralPanel::default_margins().show(ui, |ui| {
+        breadcrumbs(ui, cx);
+        let lib = cx.state.doc.library();
+        match cx.state.focus() {
+            Some(Focus::Symbol { id, region }) => match lib.symbol(id) {
+                Some(s) => {
+                    view_toolbar(ui, cx);
+                    out = hologram_view(ui, cx, s, region.as_deref());
+                }
+                None => {
+                    ui.label(format!("no symbol {id}"));
+                }
+            },
+            Some(Focus::Scene(id)) => match lib.scene(id) {
+                Some(scene) => scene_page(ui, cx, scene),
+                None => {
+                    ui.label(format!("no scene {id}"));
+                }
+            },
+            Some(Focus::Adapter(id)) => match lib.adapter(id) {
+                Some(a) => adapter_page(ui, cx, a),
+                None => {
+                    ui.label(format!("no adapter {id}"));
+                }
+            },
+            None => {
+                ui.centered_and_justified(|ui| {
+                    ui.label("The library has no symbols. Open another with Ctrl+O.");
+                });
+            }
+        }
+    });
+    out
+}
+
+fn focus_label(cx: &Cx, f: &Focus) -> String {
+    let lib = cx.state.doc.library();
+    match f {
+        Focus::Symbol { id, region } => {
+            let head = lib.symbol(id).map_or_else(|| id.to_string(), |s| symbol_label(s));
+            match region {
+                Some(r) => format!("{head} ▸ {r}"),
+                None => head,
+            }
+        }
+        Focus::Scene(id) => lib
+            .scene(id)
+            .map_or_else(|| id.to_string(), |s| format!("{id} {}", s.title)),
+        Focus::Adapter(id) => lib
+            .adapter(id)
+            .map_or_else(|| id.to_string(), |a| a.name.clone()),
+    }
+}
+
+/// Back, forward and the trail: one line that never wraps (older steps are left out when
+/// it is too narrow), so the view below stays put.
+fn breadcrumbs(ui: &mut Ui, cx: &Cx) {
+    let nav = &cx.state.nav;
+    ui.allocate_ui_with_layout(
+        egui::vec2(ui.available_width(), ROW_H),
+        egui::Layout::left_to_right(egui::Align::Center),
+        |ui| {
+            ui.set_min_height(ROW_H);
+            ui.set_clip_rect(ui.max_rect().intersect(ui.clip_rect()));
+            if ui
+                .add_enabled(nav.can_go_back(), egui::Button::new("◀ Back"))
+                .on_hover_text("Back (Backspace, Alt+←)")
+                .clicked()
+            {
+                cx.push(Command::Back);
+            }
+            if ui
+                .add_enabled(nav.can_go_forward(), egui::Button::new("Forward ▶"))
+                .on_hover_text("Forward (Alt+→)")
+                .clicked()
+            {
+                cx.push(Command::Forward);
+            }
+            // The trail: the last few steps up to here.
+            let at = nav.position();
+            let start = at.saturating_sub(4);
+            for (i, f) in nav.steps().iter().enumerate().take(at + 1).skip(start) {
+                if i > start {
+                    ui.weak("›");
+                }
+                let label = focus_label(cx, f);
+                if i == at {
+                    ui.add(egui::Label::new(RichText::new(label).strong()).truncate());
+                } else if ui.link(label).clicked() {
+                    cx.push(Command::Jump(i));
+                }
+            }
+        },
+    );
+    ui.separator();
+}
+
+fn view_toolbar(ui: &mut Ui, cx: &Cx) {
+    let st = cx.state;
+    ui.allocate_ui_with_layout(
+        egui::vec2(ui.available_width(), ROW_H),
+        egui::Layout::left_to_right(egui::Align::Center),
+        |ui| {
+            ui.set_min_height(ROW_H);
+            ui.label("Field:");
+            for l in Layer::ALL {
+                if ui.selectable_label(st.view.layer == l, l.name()).clicked() {
+                    cx.push(Command::SetLayer(l));
+                }
+            }
+            ui.separator();
+            if ui.button("−").on_hover_text("Zoom out (-)").clicked() {
+                cx.push(Command::ZoomOut);
+            }
+            if ui.button("+").on_hover_text("Zoom in (+)").clicked() {
+                cx.push(Command::ZoomIn);
+            }
+            if ui.button("⟲").on_hover_text("Reset the view (0)").clicked() {
+                cx.push(Command::ResetView);
+            }
+            let mut animate = st.settings.animate;
+            if ui
+                .toggle_value(&mut animate, "animate")
+                .on_hover_text("Animate (Space)")
+                .changed()
+            {
+                cx.push(Command::ToggleAnimation);
+            }
+            ui.separator();
+            let name = |s: Option<Style>| s.map_or("the symbol's", Style::name);
+            let mut style = st.view.style;
+            egui::ComboBox::from_label("style")
+                .selected_text(name(style))
+                .show_ui(ui, |ui| {
+                    ui.selectable_value(&mut style, None, name(None));
+                    for s in Style::ALL {
+                        ui.selectable_value(&mut style, Some(s), s.name());
+                    }
+                });
+            if style != st.view.style {
+                cx.push(Command::SetStyle(style));
+            }
+        },
+    );
+}
+
+/// A colour legend for the shown field and the value under the cursor, on one line of
+/// fixed height (the readout keeps its place when the pointer leaves the glyph).
+fn legend(ui: &mut Ui, cx: &Cx) {
+    let st = cx.state;
+    let (text, unit) = match st.view.layer {
+        Layer::Hologram => (
+            "relief from distance, fringes from curvature, glow from density",
+            "em",
+        ),
+        Layer::Distance => (
+            "signed distance: blue inside the ink, amber outside; isolines every 0.05 em",
+            "em",
+        ),
+        Layer::Curvature => (
+            "curvature of the distance level sets: tighter turns brighter",
+            "1/em",
+        ),
+        Layer::Density => ("ink density, blurred at 0.02 em: dark to bright", ""),
+        Layer::Voids => ("distance to ink in the empty space; counters tinted", "em"),
+        Layer::Regions => ("region ids: exterior, counters, ink parts", ""),
+    };
+    ui.allocate_ui_with_layout(
+        egui::vec2(ui.available_width(), ROW_H),
+        egui::Layout::left_to_right(egui::Align::Center),
+        |ui| {
+            ui.set_min_height(ROW_H);
+            let readout = match st.view.hover.as_ref().and_then(|h| Some((h.em, h.value?))) {
+                Some((em, v)) => format!("({:.3}, {:.3}) em → {v:.4} {unit}", em[0], em[1]),
+                None => "—".to_string(),
+            };
+            ui.monospace(readout);
+            ui.separator();
+            ui.add(egui::Label::new(RichText::new(format!("{}: {text}", st.view.layer)).weak()).truncate());
+        },
+    );
+}
+
+fn hologram_view(ui: &mut Ui, cx: &Cx, s: &Symbol, region: Option<&str>) -> Central {
+    let st = cx.state;
+    legend(ui, cx);
+    let avail = ui.available_rect_before_wrap();
+    let side = avail.width().min(avail.height()).max(64.0);
+    let rect = egui::Rect::from_center_size(avail.center(), Vec2::splat(side));
+    let response = ui.allocate_rect(rect, egui::Sense::click_and_drag());
+    response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Image, true, "hologram view"));
+    let mut out = Central {
+        view_rect: Some(rect),
+        drew_hologram: false,
+    };
+    let Some(g) = st.shown_glyph() else {
+        let text = match &st.shown.glyph_error {
+            Some((key, e)) if key.symbol == s.id => e.clone(),
+            _ => format!("computing the fields of {}…", symbol_label(s)),
+        };
+        ui.painter().text(
+            rect.center(),
+            egui::Align2::CENTER_CENTER,
+            text,
+            egui::FontId::default(),
+            Color32::GRAY,
+        );
+        return out;
+    };
+    match g.view {
+        Some(view) => {
+            ui.painter().add(egui_wgpu::Callback::new_paint_callback(
+                rect,
+                HologramCallback {
+                    view,
+                    frame: st.frame(),
+                },
+            ));
+            out.drew_hologram = true;
+        }
+        None => {
+            let why = g
+                .gpu_error
+                .clone()
+                .unwrap_or_else(|| format!("no hologram: {}", cx.rt.device_line()));
+            ui.painter().rect_filled(rect, 4.0, Color32::from_gray(20));
+            ui.painter().text(
+                rect.center(),
+                egui::Align2::CENTER_CENTER,
+                why,
+                egui::FontId::default(),
+                Color32::LIGHT_GRAY,
+            );
+        }
+    }
+
+    // Zoom with the wheel around the pointer; pan by dragging.
+    if response.hovered() {
+        let scroll = ui.input(|i| i.smooth_scroll_delta.y);
+        if scroll != 0.0
+            && let Some(p) = response.hover_pos()
+        {
+            let at = (p - rect.min) / rect.size();
+            cx.push(Command::ZoomAt {
+                factor: (-scroll * 0.002).exp(),
+                at: [at.x, at.y],
+            });
+        }
+    }
+    if response.dragged() {
+        let d = response.drag_delta() / rect.size();
+        cx.push(Command::Pan([d.x, d.y]));
+    }
+
+    // Hover: highlight and name the region.
+    let t = st.view.transform;
+    let pointer = response
+        .hover_pos()
+        .map(|p| t.em_from_screen(rect, &g.fields.grid, p));
+    if pointer != st.view.hover.as_ref().map(|h| h.em) {
+        cx.push(Command::Hover(pointer));
+    }
+    if let Some(h) = &st.view.hover {
+        let lib = st.doc.library();
+        let part = h.region.and_then(|r| g.fields.region_list.get(r as usize));
+        let link = h
+            .link
+            .as_ref()
+            .and_then(|id| s.regions.iter().find(|r| r.id == *id));
+        let text = match (link, part) {
+            (Some(l), _) => {
+                let mut parts: Vec<String> = l.scenes.iter().map(|s| s.to_string()).collect();
+                parts.extend(l.adapters.iter().filter_map(|a| {
+                    lib.adapter(a).map(|x| format!("adapter “{}”", x.name))
+                }));
+                format!("{} — opens {} (click)", l.label, parts.join(", "))
+            }
+            (None, Some(r)) => match r.kind {
+                RegionKind::Exterior => "open space".to_string(),
+                RegionKind::Counter => format!("counter {} (links to nothing)", r.id),
+                RegionKind::Ink => format!("ink part {} (links to nothing)", r.id),
+            },
+            (None, None) => String::new(),
+        };
+        if !text.is_empty() && response.hovered() {
+            response.clone().on_hover_text_at_pointer(text);
+        }
+    }
+    if response.clicked()
+        && let Some(p) = response.interact_pointer_pos()
+    {
+        cx.push(Command::ClickAt(t.em_from_screen(rect, &g.fields.grid, p)));
+    }
+    if let Some(region) = region {
+        unfold_cards(ui, cx, s, region, rect, &g.fields.grid);
+    }
+    out
+}
+
+/// The cards of an unfolded region, flying out of the region's anchor. The fly-out runs on
+/// wall time and asks for frames until it ends, with the animation on or off.
+fn unfold_cards(
+    ui: &mut Ui,
+    cx: &Cx,
+    s: &Symbol,
+    region: &str,
+    rect: egui::Rect,
+    grid: &crate::geometry::FieldGrid,
+) {
+    let st = cx.state;
+    let lib = st.doc.library();
+    let Some(link) = s.regions.iter().find(|r| r.id == region) else {
+        return;
+    };
+    let anchor = st.view.transform.screen_from_em(rect, grid, link.anchor);
+    let t = match (st.clock.frozen, st.view.unfold_started) {
+        (None, Some(started)) => {
+            let now = ui.input(|i| i.time);
+            ((now - started) / UNFOLD_S).clamp(0.0, 1.0) as f32
+        }
+        _ => 1.0,
+    };
+    let eased = 1.0 - (1.0 - t).powi(3);
+    if t < 1.0 {
+        ui.ctx().request_repaint();
+    }
+    let mut items: Vec<(Focus, String, String)> = Vec::new();
+    for id in &link.scenes {
+        if let Some(sc) = lib.scene(id) {
+            let first = sc.text.split(". ").next().unwrap_or("").to_string();
+            items.push((
+                Focus::Scene(id.clone()),
+                format!("{id} — {}", sc.title),
+                first,
+            ));
+        }
+    }
+    for id in &link.adapters {
+        if let Some(a) = lib.adapter(id) {
+            items.push((
+                Focus::Adapter(id.clone()),
+                format!("adapter: {}", a.name),
+                a.description.clone(),
+            ));
+        }
+    }
+    let card_w = (rect.width() * 0.38).clamp(180.0, 320.0);
+    let column_x = if anchor.x < rect.center().x {
+        rect.right() - card_w - 8.0
+    } else {
+        rect.left() + 8.0
+    };
+    let stroke = Stroke::new(1.5, Color32::from_rgba_unmultiplied(255, 210, 120, 200));
+    let painter = ui.painter().clone();
+    painter.circle_filled(anchor, 5.0, Color32::from_rgb(255, 210, 120));
+    let n = items.len().max(1) as f32;
+    for (i, (focus, title, body)) in items.into_iter().enumerate() {
+        let target = Pos2::new(
+            column_x,
+            rect.top() + rect.height() * (i as f32 + 0.5) / (n + 0.5) - 30.0,
+        );
+        let pos = anchor + (target - anchor) * eased;
+        let area = egui::Area::new(egui::Id::unique(("card", s.id.as_str(), region, i)))
+            .fixed_pos(pos)
+            .order(egui::Order::Foreground)
+            .show(ui.ctx(), |ui| {
+                ui.set_opacity(eased);
+                egui::Frame::popup(ui.style()).show(ui, |ui| {
+                    ui.set_width(card_w);
+                    ui.label(RichText::new(&title).strong());
+                    ui.add(egui::Label::new(RichText::new(&body).small()).wrap());
+                    if ui.button("Open").clicked() {
+                        cx.push(Command::Go(focus.clone()));
+                    }
+                });
+            });
+        let card = area.response.rect;
+        let end = if card.center().x > anchor.x {
+            card.left_center()
+        } else {
+            card.right_center()
+        };
+        painter.line_segment([anchor, end], stroke);
+    }
+}
+
+fn link_cards(ui: &mut Ui, cx: &Cx, links: &[String]) {
+    let lib = cx.state.doc.library();
+    ui.horizontal_wrapped(|ui| {
+        for id in links {
+            let (focus, title) = if let Some(s) = lib.symbol(id) {
+                (Focus::symbol(s.id.clone()), symbol_label(s))
+            } else if let Some(sc) = lib.scene(id) {
+                (Focus::Scene(sc.id.clone()), format!("{id} — {}", sc.title))
+            } else if let Some(a) = lib.adapter(id) {
+                (Focus::Adapter(a.id.clone()), format!("adapter: {}", a.name))
+            } else {
+                continue;
+            };
+            egui::Frame::group(ui.style()).show(ui, |ui| {
+                if ui.button(title).clicked() {
+                    cx.push(Command::Go(focus));
+                }
+            });
+        }
+    });
+}
+
+fn scene_page(ui: &mut Ui, cx: &Cx, scene: &Scene) {
+    let lib = cx.state.doc.library();
+    egui::ScrollArea::vertical().show(ui, |ui| {
+        ui.heading(format!("{} — {}", scene.id, scene.title));
+        ui.add_space(6.0);
+        ui.label(&scene.text);
+        if let Some(o) = &scene.original {
+            for (k, v) in &o.texts {
+                ui.weak(format!("[{}] {k}: {v}", o.language));
+            }
+        }
+        ui.add_space(6.0);
+        let comps: Vec<String> = scene
+            .components
+            .iter()
+            .map(|c| format!("{} {:.2}", c.concept, c.weight))
+            .collect();
+        ui.weak(format!("components: {}", comps.join(", ")));
+        ui.add_space(10.0);
+        ui.label(RichText::new("Leads on to").strong());
+        link_cards(ui, cx, &scene.links);
+        // Symbols that recall this scene.
+        let recalled: Vec<String> = lib
+            .symbols
+            .iter()
+            .filter(|s| {
+                s.scenes.contains(&scene.id)
+                    || s.regions.iter().any(|r| r.scenes.contains(&scene.id))
+            })
+            .map(|s| s.id.to_string())
+            .collect();
+        if !recalled.is_empty() {
+            ui.add_space(6.0);
+            ui.label(RichText::new("Recalled by").strong());
+            link_cards(ui, cx, &recalled);
+        }
+    });
+}
+
+fn adapter_page(ui: &mut Ui, cx: &Cx, a: &Adapter) {
+    let lib = cx.state.doc.library();
+    egui::ScrollArea::vertical().show(ui, |ui| {
+        ui.heading(format!("adapter: {}", a.name));
+        if let Some(o) = &a.original {
+            for (k, v) in &o.texts {
+                ui.weak(format!("[{}] {k}: {v}", o.language));
+            }
+        }
+        ui.label(&a.description);
+        ui.label(format!("triggers: {}", a.triggers.join(", ")));
+        super::inspector::adapter_file(ui, cx, a);
+        let users: Vec<String> = lib
+            .symbols
+            .iter()
+            .filter(|s| {
+                s.adapters.contains(&a.id) || s.regions.iter().any(|r| r.adapters.contains(&a.id))
+            })
+            .map(|s| s.id.to_string())
+            .collect();
+        ui.add_space(6.0);
+        ui.label(RichText::new("Called by").strong());
+        link_cards(ui, cx, &users);
+    });
+}

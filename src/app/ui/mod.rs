@@ -1,0 +1,65 @@
+//! The panels. Each `*_ui` function draws from the state it is given and pushes
+//! [`Command`]s; none changes the state itself. [`draw`] lays them out for one frame.
+
+mod browser;
+mod central;
+mod inspector;
+mod menu;
+mod windows;
+
+use std::cell::RefCell;
+
+use super::commands::Command;
+use super::state::State;
+use super::Runtime;
+
+/// What the panels read and where they put their commands.
+pub struct Cx<'a> {
+    pub state: &'a State,
+    pub rt: &'a Runtime,
+    commands: RefCell<Vec<Command>>,
+}
+
+impl Cx<'_> {
+    /// Asks for `c` to be applied after this frame's panels.
+    pub fn push(&self, c: Command) {
+        self.commands.borrow_mut().push(c);
+    }
+}
+
+/// What one frame of panels produced.
+pub struct Drawn {
+    pub commands: Vec<Command>,
+    /// Where the hologram view is on screen, if it was drawn.
+    pub view_rect: Option<egui::Rect>,
+    /// Whether a hologram was painted.
+    pub drew_hologram: bool,
+}
+
+/// Draws every panel and window for one frame.
+pub fn draw(ui: &mut egui::Ui, state: &State, rt: &Runtime) -> Drawn {
+    let cx = Cx {
+        state,
+        rt,
+        commands: RefCell::new(Vec::new()),
+    };
+    menu::menu_bar_ui(ui, &cx);
+    menu::status_bar_ui(ui, &cx);
+    browser::browser_ui(ui, &cx);
+    inspector::inspector_ui(ui, &cx);
+    let central = central::central_ui(ui, &cx);
+    windows::windows_ui(ui.ctx(), &cx);
+    Drawn {
+        commands: cx.commands.into_inner(),
+        view_rect: central.view_rect,
+        drew_hologram: central.drew_hologram,
+    }
+}
+
+/// The label a symbol goes by in lists: its character (or a mark for drawn glyphs) and name.
+pub fn symbol_label(s: &crate::library::Symbol) -> String {
+    match s.glyph.character() {
+        Some(c) => format!("{c} {}", s.name),
+        None => format!("✎ {}", s.name),
+    }
+}

@@ -1,0 +1,46 @@
+//! Which windows and overlays are open, and what the status line says: the last message,
+//! and the errors of this session (a failed protocol, a worker that could not start, an
+//! unreadable font), which the problems window lists under the library's own problems.
+
+/// Most session errors kept.
+const MAX_ERRORS: usize = 50;
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Windows {
+    pub help: bool,
+    pub problems: bool,
+    /// Give the search box the keyboard on the next frame.
+    pub focus_search: bool,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Status {
+    /// The status line's message.
+    pub text: String,
+    /// Whether the message is an error (shown in the error colour).
+    pub is_error: bool,
+    /// Errors of this session, oldest first.
+    pub errors: Vec<String>,
+}
+
+impl Status {
+    pub fn info(&mut self, text: impl Into<String>) {
+        self.text = text.into();
+        self.is_error = false;
+    }
+
+    /// Shows an error on the status line, keeps it for the problems window and writes it
+    /// to stderr once.
+    pub fn error(&mut self, text: impl Into<String>) {
+        let text = text.into();
+        if !self.errors.contains(&text) {
+            eprintln!("hologlyph: {text}");
+            self.errors.push(text.clone());
+            if self.errors.len() > MAX_ERRORS {
+                self.errors.remove(0);
+            }
+        }
+        self.text = text;
+        self.is_error = true;
+    }
+}
