@@ -6,12 +6,13 @@ use std::sync::Arc;
 
 use hologlyph::app::{Document, Focus, Navigation};
 use hologlyph::library::{
-    self, Adapter, Edit, EditError, History, Library, LinkTarget, Scene, Symbol, Tour,
-    TourStep,
+    self, Adapter, Edit, EditError, History, Library, LinkTarget, Scene, Symbol, Tour, TourStep,
 };
 
 fn bundled() -> Library {
-    library::load_bundled().expect("the bundled library loads").library
+    library::load_bundled()
+        .expect("the bundled library loads")
+        .library
 }
 
 fn symbol(lib: &Library, id: &str) -> Symbol {
@@ -141,12 +142,20 @@ fn each_edit_changes_the_library_and_undo_of_all_restores_it() {
     assert_eq!(n, seen.len() - 1);
     for k in (0..n).rev() {
         history.undo().expect("a step to undo");
-        assert_eq!(Library::clone(history.current()), seen[k], "undo to step {k}");
+        assert_eq!(
+            Library::clone(history.current()),
+            seen[k],
+            "undo to step {k}"
+        );
     }
     assert_eq!(history.undo(), None);
     for (k, state) in seen.iter().enumerate().skip(1) {
         history.redo().expect("a step to redo");
-        assert_eq!(&Library::clone(history.current()), state, "redo to step {k}");
+        assert_eq!(
+            &Library::clone(history.current()),
+            state,
+            "redo to step {k}"
+        );
     }
 }
 
@@ -248,7 +257,9 @@ fn a_drag_merges_into_one_undo_step_until_the_gesture_ends() {
     }
     assert_eq!(history.undo_len(), 1, "ten moves of one drag are one step");
     history.seal();
-    history.apply(&moved(0.05), Some("drag anchor")).expect("applies");
+    history
+        .apply(&moved(0.05), Some("drag anchor"))
+        .expect("applies");
     assert_eq!(history.undo_len(), 2, "a new drag is a new step");
     history.undo();
     assert_eq!(
@@ -290,14 +301,15 @@ fn the_history_survives_a_save_and_knows_what_is_on_disk() {
 
 #[test]
 fn after_renaming_a_symbol_search_finds_the_new_name_and_not_the_old() {
-    let mut doc = Document::from_library(
-        &library::bundled_path(),
-        bundled(),
-        Vec::new(),
-    );
+    let mut doc = Document::from_library(&library::bundled_path(), bundled(), Vec::new());
     let fire = symbol(doc.library(), "fire");
     assert_eq!(doc.search().search("Zyxwvut").len(), 0);
-    let old_word = fire.name.split_whitespace().last().expect("a name").to_string();
+    let old_word = fire
+        .name
+        .split_whitespace()
+        .last()
+        .expect("a name")
+        .to_string();
     let before = doc.search().search(&old_word).len();
     let old_index_revision = doc.revision().number();
     doc.apply(
@@ -317,7 +329,9 @@ fn after_renaming_a_symbol_search_finds_the_new_name_and_not_the_old() {
     assert_eq!(hits[0].symbol, "fire");
     let after = doc.search().search(&old_word);
     assert!(
-        after.iter().all(|h| h.symbol != "fire" || h.field != "name"),
+        after
+            .iter()
+            .all(|h| h.symbol != "fire" || h.field != "name"),
         "the old name still finds fire by name"
     );
     assert!(after.len() <= before);
@@ -350,7 +364,10 @@ fn the_search_index_reindexes_only_the_changed_symbol() {
 fn navigation_goes_back_forward_and_jumps_by_id() {
     let mut nav = Navigation::default();
     assert!(nav.go(Focus::symbol("ascent")));
-    assert!(!nav.go(Focus::symbol("ascent")), "the same focus is no new step");
+    assert!(
+        !nav.go(Focus::symbol("ascent")),
+        "the same focus is no new step"
+    );
     assert!(nav.go(Focus::Scene("Δ41".into())));
     assert!(nav.go(Focus::symbol("fire")));
     assert!(nav.back());
@@ -378,7 +395,10 @@ fn navigation_history_drops_a_removed_symbol_and_keeps_the_rest() {
     assert_eq!(nav.focus(), Some(&Focus::symbol("ascent")));
     let mut without_fire = lib.clone();
     without_fire.symbols.retain(|s| s.id != "fire");
-    assert!(!nav.retain_existing(&without_fire), "the focus itself stays");
+    assert!(
+        !nav.retain_existing(&without_fire),
+        "the focus itself stays"
+    );
     // ascent, fire, ascent, Δ41 → ascent, Δ41 (the two ascents met and became one).
     assert_eq!(
         nav.steps(),

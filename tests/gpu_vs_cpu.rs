@@ -126,15 +126,16 @@ fn gpu_and_cpu_agree_on_descriptors_and_regions() {
 fn ink_pixels_whose_segment_has_no_part_get_part_0_on_both_backends() {
     let gpu = common::gpu();
     let outline = FontSet::bundled().outline('⟁').expect("covered");
-    let mut prep =
-        Prepared::new(&outline, &FieldOptions::DEFAULT.with_size(96)).expect("prepares");
+    let mut prep = Prepared::new(&outline, &FieldOptions::DEFAULT.with_size(96)).expect("prepares");
     let parts = prep.boundary.part_of.len();
     assert!(parts > 4, "⟁ has {parts} segments");
     // Two parts only: segment 1 is part 7, every later segment has no part.
     prep.boundary.part_of = vec![0, 7];
     let (sdf, nearest) = cpu::distance(&prep);
     assert!(
-        sdf.iter().zip(nearest.iter()).any(|(d, &near)| *d < 0.0 && near >= 2),
+        sdf.iter()
+            .zip(nearest.iter())
+            .any(|(d, &near)| *d < 0.0 && near >= 2),
         "no ink pixel is nearest to a partless segment: the case is not exercised"
     );
     let want = cpu::compute(&prep);

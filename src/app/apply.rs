@@ -47,9 +47,7 @@ impl HologlyphApp {
                 self.open_library(&path);
             }
             Command::SaveLibrary => match st.doc.save() {
-                Ok(()) => st
-                    .status
-                    .info(format!("saved {}", st.doc.path.display())),
+                Ok(()) => st.status.info(format!("saved {}", st.doc.path.display())),
                 Err(e) => st.status.error(format!("not saved: {e}")),
             },
             Command::ExportPng => self.export_png(),
@@ -450,7 +448,8 @@ impl HologlyphApp {
     fn export_sound(&mut self) {
         let st = &mut self.state;
         let Some(u) = st.shown.current_unfolding().cloned() else {
-            st.status.info("nothing to export: the protocol has not run yet");
+            st.status
+                .info("nothing to export: the protocol has not run yet");
             return;
         };
         if let Some(path) = save_dialog("Export sound", &format!("{}.wav", u.symbol), "wav") {
@@ -466,7 +465,8 @@ impl HologlyphApp {
     fn export_gesture(&mut self) {
         let st = &mut self.state;
         let Some(u) = st.shown.current_unfolding().cloned() else {
-            st.status.info("nothing to export: the protocol has not run yet");
+            st.status
+                .info("nothing to export: the protocol has not run yet");
             return;
         };
         if let Some(path) = save_dialog("Export gesture", &format!("{}.svg", u.symbol), "svg") {
@@ -490,7 +490,8 @@ impl HologlyphApp {
     fn play_sound(&mut self) {
         let st = &mut self.state;
         let Some(u) = st.shown.current_unfolding().cloned() else {
-            st.status.info("nothing to play: the protocol has not run yet");
+            st.status
+                .info("nothing to play: the protocol has not run yet");
             return;
         };
         let path = std::env::temp_dir().join(format!("hologlyph-{}.wav", u.symbol));

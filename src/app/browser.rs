@@ -51,7 +51,9 @@ impl BrowserState {
             .and_then(|s| visible.iter().position(|v| v == s));
         let next = match at {
             None => 0,
-            Some(a) => a.saturating_add_signed(step).min(visible.len().checked_sub(1)?),
+            Some(a) => a
+                .saturating_add_signed(step)
+                .min(visible.len().checked_sub(1)?),
         };
         visible.get(next).cloned()
     }

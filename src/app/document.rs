@@ -184,7 +184,10 @@ fn same_meanings(a: &Library, b: &Library) -> bool {
                     && x.components == y.components
                     && x.embedding == y.embedding
                     && x.adapters == y.adapters
-                    && x.regions.iter().map(|r| &r.adapters).eq(y.regions.iter().map(|r| &r.adapters)))
+                    && x.regions
+                        .iter()
+                        .map(|r| &r.adapters)
+                        .eq(y.regions.iter().map(|r| &r.adapters)))
         });
     let scenes = a.scenes.len() == b.scenes.len()
         && a.scenes.iter().zip(&b.scenes).all(|(x, y)| {

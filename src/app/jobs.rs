@@ -234,7 +234,12 @@ impl Jobs {
     }
 }
 
-fn worker(gpu: Option<GpuContext>, jobs: Receiver<Job>, done: Sender<Done>, repaint: egui::Context) {
+fn worker(
+    gpu: Option<GpuContext>,
+    jobs: Receiver<Job>,
+    done: Sender<Done>,
+    repaint: egui::Context,
+) {
     let fonts = FontSet::bundled();
     let engine = gpu.map(|ctx| GpuFieldEngine::with_context(ctx).map_err(|e| e.to_string()));
     while let Ok(first) = jobs.recv() {

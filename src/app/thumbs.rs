@@ -251,9 +251,7 @@ impl Thumbnails {
         };
         cache.last_animation = now;
         for key in shown {
-            if cache.textures.contains_key(&key)
-                && jobs.send(Job::Animate { key, time }).is_ok()
-            {
+            if cache.textures.contains_key(&key) && jobs.send(Job::Animate { key, time }).is_ok() {
                 cache.animating += 1;
             }
         }
@@ -297,7 +295,9 @@ fn worker(ctx: GpuContext, jobs: Receiver<Job>, done: Sender<Done>, repaint: egu
                 let result = library
                     .outline(&made.glyph, &fonts)
                     .map_err(|e| e.to_string())
-                    .and_then(|outline| Prepared::new(&outline, &options).map_err(|e| e.to_string()))
+                    .and_then(|outline| {
+                        Prepared::new(&outline, &options).map_err(|e| e.to_string())
+                    })
                     .and_then(|prep| {
                         let fields = engine.dispatch(&prep).map_err(|e| e.to_string())?;
                         let em = prep.grid.em_per_px as f32;

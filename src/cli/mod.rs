@@ -18,8 +18,8 @@ use anyhow::Result;
 use clap::Parser;
 
 pub use args::{
-    AdapterArgs, Cli, Command, DemoArgs, FieldArgs, FieldsArgs, OpenArgs,
-    OutputFormat, RenderArgs, SourceArgs,
+    AdapterArgs, Cli, Command, DemoArgs, FieldArgs, FieldsArgs, OpenArgs, OutputFormat, RenderArgs,
+    SourceArgs,
 };
 pub use source::{parse_char, parse_range};
 

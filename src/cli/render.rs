@@ -167,5 +167,3 @@ pub(super) fn demo_command(args: &DemoArgs) -> Result<()> {
 fn display(p: &Path) -> String {
     p.display().to_string()
 }
-
-

@@ -8,9 +8,9 @@ pub mod unicode;
 
 use std::path::PathBuf;
 
+use crate::names::named_enum;
 use lyon::path::Path;
 use serde::Serialize;
-use crate::names::named_enum;
 
 pub use flatten::{Flattened, Line, MAX_SEGMENTS, crossing, flatten};
 pub use font::{FontSet, bundled_fonts};

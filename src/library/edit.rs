@@ -35,16 +35,28 @@ pub enum Edit {
     RemoveSymbol(SymbolId),
     /// Replaces the symbol `id` (the new one may carry a new id, if nothing refers to the
     /// old one and the new one is free).
-    UpdateSymbol { id: SymbolId, symbol: Arc<Symbol> },
+    UpdateSymbol {
+        id: SymbolId,
+        symbol: Arc<Symbol>,
+    },
     AddScene(Arc<Scene>),
     RemoveScene(SceneId),
-    UpdateScene { id: SceneId, scene: Arc<Scene> },
+    UpdateScene {
+        id: SceneId,
+        scene: Arc<Scene>,
+    },
     AddAdapter(Arc<Adapter>),
     RemoveAdapter(AdapterId),
-    UpdateAdapter { id: AdapterId, adapter: Arc<Adapter> },
+    UpdateAdapter {
+        id: AdapterId,
+        adapter: Arc<Adapter>,
+    },
     AddTour(Arc<Tour>),
     RemoveTour(TourId),
-    UpdateTour { id: TourId, tour: Arc<Tour> },
+    UpdateTour {
+        id: TourId,
+        tour: Arc<Tour>,
+    },
     /// Adds a scene or adapter to a region link of a symbol.
     LinkRegion {
         symbol: SymbolId,
@@ -174,14 +186,12 @@ pub fn apply(library: &Library, edit: &Edit) -> Result<Library, EditError> {
             next.adapters.push(adapter.clone());
         }
         Edit::RemoveAdapter(id) => {
-            let at =
-                position(&library.adapters, |a| a.id == *id).ok_or(unknown("adapter", id))?;
+            let at = position(&library.adapters, |a| a.id == *id).ok_or(unknown("adapter", id))?;
             in_use("adapter", id, adapter_users(library, id))?;
             next.adapters.remove(at);
         }
         Edit::UpdateAdapter { id, adapter } => {
-            let at =
-                position(&library.adapters, |a| a.id == *id).ok_or(unknown("adapter", id))?;
+            let at = position(&library.adapters, |a| a.id == *id).ok_or(unknown("adapter", id))?;
             if adapter.id != *id {
                 check_new_id(
                     "adapter",
@@ -295,7 +305,10 @@ fn in_use(kind: &'static str, id: &str, by: Vec<String>) -> Result<(), EditError
 
 /// Every scene and adapter a symbol names must be in the library.
 fn check_symbol_links(library: &Library, s: &Symbol) -> Result<(), EditError> {
-    let scenes = s.scenes.iter().chain(s.regions.iter().flat_map(|r| &r.scenes));
+    let scenes = s
+        .scenes
+        .iter()
+        .chain(s.regions.iter().flat_map(|r| &r.scenes));
     for id in scenes {
         library.scene(id).ok_or(unknown("scene", id))?;
     }

@@ -60,8 +60,11 @@ impl SearchIndex {
     /// How many entries this index shares with `other` (made from the same symbols, not
     /// indexed again): what [`Self::update`] saved.
     pub fn shared_entries(&self, other: &SearchIndex) -> usize {
-        let theirs: std::collections::HashSet<*const Symbol> =
-            other.entries.iter().map(|e| Arc::as_ptr(&e.symbol)).collect();
+        let theirs: std::collections::HashSet<*const Symbol> = other
+            .entries
+            .iter()
+            .map(|e| Arc::as_ptr(&e.symbol))
+            .collect();
         self.entries
             .iter()
             .filter(|e| theirs.contains(&Arc::as_ptr(&e.symbol)))
@@ -84,11 +87,14 @@ impl SearchIndex {
         let mut hits = Vec::new();
         for (i, e) in self.entries.iter().enumerate() {
             if exact_char.is_some() && e.ch == exact_char {
-                hits.push((i, Hit {
-                    symbol: e.symbol.id.clone(),
-                    score: 2.0,
-                    field: "character",
-                }));
+                hits.push((
+                    i,
+                    Hit {
+                        symbol: e.symbol.id.clone(),
+                        score: 2.0,
+                        field: "character",
+                    },
+                ));
                 continue;
             }
             if !words.iter().all(|w| e.all.contains(w.as_str())) {
@@ -134,11 +140,14 @@ impl SearchIndex {
                 }
             });
             if all {
-                hits.push((i, Hit {
-                    symbol: e.symbol.id.clone(),
-                    score: total / words.len() as f32,
-                    field: best_field,
-                }));
+                hits.push((
+                    i,
+                    Hit {
+                        symbol: e.symbol.id.clone(),
+                        score: total / words.len() as f32,
+                        field: best_field,
+                    },
+                ));
             }
         }
         // Best first; equal scores in library order.

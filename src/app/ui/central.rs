@@ -14,8 +14,8 @@ use crate::library::{Adapter, Scene, Symbol};
 
 /// How long the cards take to unfold, seconds of wall time (animation on or off).
 const UNFOLD_S: f64 = 0.35;
-/// Height of the one-line rows above the view (breadcrumbs, toolbar, legend): fixed, so the
-/// view never moves when their contents change.
+/// Height of the one-line rows above the view (breadcrumbs, legend): fixed, so the view
+/// never moves when their contents change.
 const ROW_H: f32 = 22.0;
 
 /// What the centre drew.
@@ -66,7 +66,9 @@ fn focus_label(cx: &Cx, f: &Focus) -> String {
     let lib = cx.state.doc.library();
     match f {
         Focus::Symbol { id, region } => {
-            let head = lib.symbol(id).map_or_else(|| id.to_string(), |s| symbol_label(s));
+            let head = lib
+                .symbol(id)
+                .map_or_else(|| id.to_string(), |s| symbol_label(s));
             match region {
                 Some(r) => format!("{head} ▸ {r}"),
                 None => head,
@@ -81,96 +83,101 @@ fn focus_label(cx: &Cx, f: &Focus) -> String {
     }
 }
 
+/// A one-line row of fixed height across the panel: its contents are clipped, never
+/// wrapped, and never widen the panel, so what is below it stays put.
+fn fixed_row(ui: &mut Ui, add: impl FnOnce(&mut Ui)) {
+    let (rect, _) = ui.allocate_exact_size(
+        egui::vec2(ui.available_width(), ROW_H),
+        egui::Sense::hover(),
+    );
+    let mut row = ui.new_child(
+        egui::UiBuilder::new()
+            .max_rect(rect)
+            .layout(egui::Layout::left_to_right(egui::Align::Center)),
+    );
+    row.set_clip_rect(rect.intersect(ui.clip_rect()));
+    add(&mut row);
+}
+
 /// Back, forward and the trail: one line that never wraps (older steps are left out when
 /// it is too narrow), so the view below stays put.
 fn breadcrumbs(ui: &mut Ui, cx: &Cx) {
     let nav = &cx.state.nav;
-    ui.allocate_ui_with_layout(
-        egui::vec2(ui.available_width(), ROW_H),
-        egui::Layout::left_to_right(egui::Align::Center),
-        |ui| {
-            ui.set_min_height(ROW_H);
-            ui.set_clip_rect(ui.max_rect().intersect(ui.clip_rect()));
-            if ui
-                .add_enabled(nav.can_go_back(), egui::Button::new("◀ Back"))
-                .on_hover_text("Back (Backspace, Alt+←)")
-                .clicked()
-            {
-                cx.push(Command::Back);
+    fixed_row(ui, |ui| {
+        if ui
+            .add_enabled(nav.can_go_back(), egui::Button::new("◀ Back"))
+            .on_hover_text("Back (Backspace, Alt+←)")
+            .clicked()
+        {
+            cx.push(Command::Back);
+        }
+        if ui
+            .add_enabled(nav.can_go_forward(), egui::Button::new("Forward ▶"))
+            .on_hover_text("Forward (Alt+→)")
+            .clicked()
+        {
+            cx.push(Command::Forward);
+        }
+        // The trail: the last few steps up to here.
+        let at = nav.position();
+        let start = at.saturating_sub(4);
+        for (i, f) in nav.steps().iter().enumerate().take(at + 1).skip(start) {
+            if i > start {
+                ui.weak("›");
             }
-            if ui
-                .add_enabled(nav.can_go_forward(), egui::Button::new("Forward ▶"))
-                .on_hover_text("Forward (Alt+→)")
-                .clicked()
-            {
-                cx.push(Command::Forward);
+            let label = focus_label(cx, f);
+            if i == at {
+                ui.add(egui::Label::new(RichText::new(label).strong()).truncate());
+            } else if ui.link(label).clicked() {
+                cx.push(Command::Jump(i));
             }
-            // The trail: the last few steps up to here.
-            let at = nav.position();
-            let start = at.saturating_sub(4);
-            for (i, f) in nav.steps().iter().enumerate().take(at + 1).skip(start) {
-                if i > start {
-                    ui.weak("›");
-                }
-                let label = focus_label(cx, f);
-                if i == at {
-                    ui.add(egui::Label::new(RichText::new(label).strong()).truncate());
-                } else if ui.link(label).clicked() {
-                    cx.push(Command::Jump(i));
-                }
-            }
-        },
-    );
+        }
+    });
     ui.separator();
 }
 
 fn view_toolbar(ui: &mut Ui, cx: &Cx) {
     let st = cx.state;
-    ui.allocate_ui_with_layout(
-        egui::vec2(ui.available_width(), ROW_H),
-        egui::Layout::left_to_right(egui::Align::Center),
-        |ui| {
-            ui.set_min_height(ROW_H);
-            ui.label("Field:");
-            for l in Layer::ALL {
-                if ui.selectable_label(st.view.layer == l, l.name()).clicked() {
-                    cx.push(Command::SetLayer(l));
+    ui.horizontal_wrapped(|ui| {
+        ui.label("Field:");
+        for l in Layer::ALL {
+            if ui.selectable_label(st.view.layer == l, l.name()).clicked() {
+                cx.push(Command::SetLayer(l));
+            }
+        }
+        ui.separator();
+        if ui.button("−").on_hover_text("Zoom out (-)").clicked() {
+            cx.push(Command::ZoomOut);
+        }
+        if ui.button("+").on_hover_text("Zoom in (+)").clicked() {
+            cx.push(Command::ZoomIn);
+        }
+        if ui.button("⟲").on_hover_text("Reset the view (0)").clicked() {
+            cx.push(Command::ResetView);
+        }
+        let mut animate = st.settings.animate;
+        if ui
+            .toggle_value(&mut animate, "animate")
+            .on_hover_text("Animate (Space)")
+            .changed()
+        {
+            cx.push(Command::ToggleAnimation);
+        }
+        ui.separator();
+        let name = |s: Option<Style>| s.map_or("the symbol's", Style::name);
+        let mut style = st.view.style;
+        egui::ComboBox::from_label("style")
+            .selected_text(name(style))
+            .show_ui(ui, |ui| {
+                ui.selectable_value(&mut style, None, name(None));
+                for s in Style::ALL {
+                    ui.selectable_value(&mut style, Some(s), s.name());
                 }
-            }
-            ui.separator();
-            if ui.button("−").on_hover_text("Zoom out (-)").clicked() {
-                cx.push(Command::ZoomOut);
-            }
-            if ui.button("+").on_hover_text("Zoom in (+)").clicked() {
-                cx.push(Command::ZoomIn);
-            }
-            if ui.button("⟲").on_hover_text("Reset the view (0)").clicked() {
-                cx.push(Command::ResetView);
-            }
-            let mut animate = st.settings.animate;
-            if ui
-                .toggle_value(&mut animate, "animate")
-                .on_hover_text("Animate (Space)")
-                .changed()
-            {
-                cx.push(Command::ToggleAnimation);
-            }
-            ui.separator();
-            let name = |s: Option<Style>| s.map_or("the symbol's", Style::name);
-            let mut style = st.view.style;
-            egui::ComboBox::from_label("style")
-                .selected_text(name(style))
-                .show_ui(ui, |ui| {
-                    ui.selectable_value(&mut style, None, name(None));
-                    for s in Style::ALL {
-                        ui.selectable_value(&mut style, Some(s), s.name());
-                    }
-                });
-            if style != st.view.style {
-                cx.push(Command::SetStyle(style));
-            }
-        },
-    );
+            });
+        if style != st.view.style {
+            cx.push(Command::SetStyle(style));
+        }
+    });
 }
 
 /// A colour legend for the shown field and the value under the cursor, on one line of
@@ -194,20 +201,17 @@ fn legend(ui: &mut Ui, cx: &Cx) {
         Layer::Voids => ("distance to ink in the empty space; counters tinted", "em"),
         Layer::Regions => ("region ids: exterior, counters, ink parts", ""),
     };
-    ui.allocate_ui_with_layout(
-        egui::vec2(ui.available_width(), ROW_H),
-        egui::Layout::left_to_right(egui::Align::Center),
-        |ui| {
-            ui.set_min_height(ROW_H);
-            let readout = match st.view.hover.as_ref().and_then(|h| Some((h.em, h.value?))) {
-                Some((em, v)) => format!("({:.3}, {:.3}) em → {v:.4} {unit}", em[0], em[1]),
-                None => "—".to_string(),
-            };
-            ui.monospace(readout);
-            ui.separator();
-            ui.add(egui::Label::new(RichText::new(format!("{}: {text}", st.view.layer)).weak()).truncate());
-        },
-    );
+    fixed_row(ui, |ui| {
+        let readout = match st.view.hover.as_ref().and_then(|h| Some((h.em, h.value?))) {
+            Some((em, v)) => format!("({:.3}, {:.3}) em → {v:.4} {unit}", em[0], em[1]),
+            None => "—".to_string(),
+        };
+        ui.monospace(readout);
+        ui.separator();
+        ui.add(
+            egui::Label::new(RichText::new(format!("{}: {text}", st.view.layer)).weak()).truncate(),
+        );
+    });
 }
 
 fn hologram_view(ui: &mut Ui, cx: &Cx, s: &Symbol, region: Option<&str>) -> Central {
@@ -299,9 +303,11 @@ fn hologram_view(ui: &mut Ui, cx: &Cx, s: &Symbol, region: Option<&str>) -> Cent
         let text = match (link, part) {
             (Some(l), _) => {
                 let mut parts: Vec<String> = l.scenes.iter().map(|s| s.to_string()).collect();
-                parts.extend(l.adapters.iter().filter_map(|a| {
-                    lib.adapter(a).map(|x| format!("adapter “{}”", x.name))
-                }));
+                parts.extend(
+                    l.adapters
+                        .iter()
+                        .filter_map(|a| lib.adapter(a).map(|x| format!("adapter “{}”", x.name))),
+                );
                 format!("{} — opens {} (click)", l.label, parts.join(", "))
             }
             (None, Some(r)) => match r.kind {

@@ -35,12 +35,7 @@ pub fn menu_bar_ui(ui: &mut Ui, cx: &Cx) {
                     }
                 });
                 command_button(ui, cx, Command::ReloadLibrary, true);
-                command_button(
-                    ui,
-                    cx,
-                    Command::SaveLibrary,
-                    st.doc.history().is_dirty(),
-                );
+                command_button(ui, cx, Command::SaveLibrary, st.doc.history().is_dirty());
                 ui.separator();
                 command_button(ui, cx, Command::ExportPng, has_symbol);
                 command_button(ui, cx, Command::PlaySound, has_outputs);
@@ -96,7 +91,10 @@ pub fn menu_bar_ui(ui: &mut Ui, cx: &Cx) {
                     cx.push(Command::SetSpeed(speed));
                 }
                 let mut grid = st.settings.grid;
-                if ui.checkbox(&mut grid, "Thumbnails in the browser").changed() {
+                if ui
+                    .checkbox(&mut grid, "Thumbnails in the browser")
+                    .changed()
+                {
                     cx.push(Command::SetGrid(grid));
                 }
                 command_button(ui, cx, Command::ToggleTheme, true);

@@ -9,9 +9,9 @@ mod windows;
 
 use std::cell::RefCell;
 
+use super::Runtime;
 use super::commands::Command;
 use super::state::State;
-use super::Runtime;
 
 /// What the panels read and where they put their commands.
 pub struct Cx<'a> {

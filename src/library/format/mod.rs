@@ -22,7 +22,6 @@ pub use write::to_toml;
 pub const FORMAT_VERSION: i64 = 1;
 const FORMAT_NAME: &str = "hologlyph-library";
 
-
 /// What an id or a link names.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub(super) enum Kind {

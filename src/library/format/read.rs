@@ -10,12 +10,12 @@ use toml_edit::{Array, Item, TableLike, Value};
 
 use super::spans::problem;
 use super::{AnchorDecl, Decl, FORMAT_NAME, FORMAT_VERSION, Kind, Parsed, Ref, Target};
-use crate::names::Named;
 use crate::library::Style;
 use crate::library::{
     Adapter, Concept, GlyphRef, Library, Lineage, Original, RegionLink, Register, Scene, Severity,
     Symbol, Tour, TourStep, Weighted,
 };
+use crate::names::Named;
 
 struct Cx<'a> {
     text: &'a str,

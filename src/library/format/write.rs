@@ -5,7 +5,6 @@ use toml_edit::{Array, ArrayOfTables, DocumentMut, InlineTable, Item, Table, Val
 use super::{FORMAT_NAME, FORMAT_VERSION};
 use crate::library::{GlyphRef, Library, Original, Weighted};
 
-
 fn str_array<T: AsRef<str>>(items: &[T]) -> Array {
     items.iter().map(AsRef::as_ref).collect()
 }
