@@ -3,6 +3,7 @@
 //! writer): load + validate, search, semantic index, top-10 neighbours, peak memory.
 //! Run: `cargo bench --bench library`. HOLOGLYPH_BENCH_SYMBOLS / _SCENES change the size.
 
+use std::sync::Arc;
 use std::time::Instant;
 
 use hologlyph::embedding::SemanticIndex;
@@ -54,29 +55,29 @@ fn generate(base: &Library, symbols: usize, scenes: usize) -> Library {
     };
     for j in 0..scenes {
         let template = &base.scenes[j % base.scenes.len()];
-        lib.scenes.push(Scene {
-            id: format!("Δ{j:05}"),
+        lib.scenes.push(Arc::new(Scene {
+            id: format!("Δ{j:05}").into(),
             title: format!("{} #{j}", template.title),
             text: template.text.clone(),
             components: components(&mut rng, base, 4),
             links: vec![format!("Δ{:05}", rng.below(scenes))],
             embedding: None,
             original: None,
-        });
+        }));
     }
     for i in 0..symbols {
         let template = &base.symbols[i % base.symbols.len()];
-        let mut s: Symbol = template.clone();
-        s.id = format!("{}-{i}", template.id);
+        let mut s: Symbol = Symbol::clone(template);
+        s.id = format!("{}-{i}", template.id).into();
         s.name = format!("{} {i}", template.name);
         s.components = components(&mut rng, base, 5);
         s.scenes = (0..3)
-            .map(|_| format!("Δ{:05}", rng.below(scenes)))
+            .map(|_| format!("Δ{:05}", rng.below(scenes)).into())
             .collect();
         for r in &mut s.regions {
-            r.scenes = vec![format!("Δ{:05}", rng.below(scenes))];
+            r.scenes = vec![format!("Δ{:05}", rng.below(scenes)).into()];
         }
-        lib.symbols.push(s);
+        lib.symbols.push(Arc::new(s));
     }
     lib
 }

@@ -24,7 +24,6 @@ struct HologramUniforms {
 @group(0) @binding(2) var field_sampler: sampler;
 @group(0) @binding(3) var region_tex: texture_2d<u32>;
 
-// Spacing of the fringes on flat outline, em.
 // Styles and layers. Keep in sync with `Style` (src/library/mod.rs) and `Layer`
 // (src/hologram/mod.rs); tests/shaders_parse.rs holds the numbers together.
 const STYLE_HIEROGLYPH: u32 = 0u;
@@ -38,6 +37,7 @@ const LAYER_DENSITY: u32 = 3u;
 const LAYER_VOIDS: u32 = 4u;
 const LAYER_REGIONS: u32 = 5u;
 
+// Spacing of the fringes on flat outline, em.
 const FRINGE_PERIOD_EM: f32 = 0.035;
 
 struct VertexOut {

@@ -5,7 +5,10 @@ fn main() -> std::process::ExitCode {
     // under CI or cron), which reads like one of ours. Point it at the temp folder first.
     if std::env::var_os("XDG_RUNTIME_DIR").is_none() {
         // SAFETY: no other thread exists yet, so nothing reads the environment concurrently.
-        unsafe { std::env::set_var("XDG_RUNTIME_DIR", std::env::temp_dir()) };
+        #[allow(unsafe_code)]
+        unsafe {
+            std::env::set_var("XDG_RUNTIME_DIR", std::env::temp_dir())
+        };
     }
     hologlyph::cli::main()
 }

@@ -325,6 +325,10 @@ fn an_edit_that_removes_the_unfolded_region_drops_it_from_the_history() {
     assert!(!h.state().state().nav.can_go_forward());
     h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
     h.run_steps(3);
+    // Undo brings the region link back; navigation stays where it is (it is not undone).
+    let st = h.state().state();
+    let ascent = st.doc.library().symbol("ascent").expect("bundled");
+    assert!(ascent.regions.iter().any(|r| r.id == region));
     assert_eq!(focus(&h), Some(Focus::symbol("ascent")));
 }
 

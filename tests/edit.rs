@@ -358,6 +358,9 @@ fn the_search_index_reindexes_only_the_changed_symbol() {
     .expect("applies");
     let updated = index.update(&next);
     assert_eq!(updated.shared_entries(&index), lib.symbols.len() - 1);
+    // An index made afresh shares nothing: the count above is reuse, not equality.
+    let fresh = library::search::SearchIndex::new(&next);
+    assert_eq!(fresh.shared_entries(&index), 0);
 }
 
 #[test]

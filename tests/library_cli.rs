@@ -107,3 +107,57 @@ fn search_by_words_code_point_and_neighbours() {
     assert_eq!(v["semantic_symbols"].as_array().map(Vec::len), Some(3));
     assert_eq!(v["semantic_scenes"].as_array().map(Vec::len), Some(3));
 }
+
+#[test]
+fn link_and_unlink_edit_a_library_file_through_the_same_edits_as_the_window() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("lib.toml");
+    std::fs::copy(hologlyph::library::bundled_path(), &path).expect("copy");
+    let lib_arg = path.to_str().expect("utf-8");
+    let fire = hologlyph::library::load(&path)
+        .expect("loads")
+        .library
+        .symbol("fire")
+        .expect("bundled")
+        .clone();
+    let region = fire.regions[0].id.clone();
+    assert!(!fire.regions[0].scenes.iter().any(|s| s == "Δ41"));
+
+    let out = stdout_ok(&["link", "fire", &region, "Δ41", "--library", lib_arg]);
+    assert!(
+        out.contains(&format!("link region {region} → Δ41")),
+        "{out}"
+    );
+    let linked = hologlyph::library::load(&path).expect("reloads");
+    assert!(!linked.has_errors(), "{:?}", linked.problems);
+    let r = &linked.library.symbol("fire").expect("still there").regions[0];
+    assert!(r.scenes.iter().any(|s| s == "Δ41"));
+    assert!(hologlyph::library::backup_path(&path).exists());
+
+    // Linking again is refused with the reason, and the file stays as it was.
+    let before = std::fs::read(&path).expect("read");
+    let out = hologlyph(&["link", "fire", &region, "Δ41", "--library", lib_arg]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("already links to Δ41"), "{err}");
+    assert_eq!(std::fs::read(&path).expect("read"), before);
+
+    let out = hologlyph(&[
+        "link",
+        "fire",
+        "no-such-region",
+        "Δ41",
+        "--library",
+        lib_arg,
+    ]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("has no region “no-such-region”"), "{err}");
+
+    stdout_ok(&["unlink", "fire", &region, "Δ41", "--library", lib_arg]);
+    let unlinked = hologlyph::library::load(&path).expect("reloads").library;
+    assert_eq!(
+        unlinked.symbol("fire").expect("still there").regions[0],
+        fire.regions[0]
+    );
+}

@@ -46,10 +46,7 @@ impl HologlyphApp {
                 let path = st.doc.path.clone();
                 self.open_library(&path);
             }
-            Command::SaveLibrary => match st.doc.save() {
-                Ok(()) => st.status.info(format!("saved {}", st.doc.path.display())),
-                Err(e) => st.status.error(format!("not saved: {e}")),
-            },
+            Command::SaveLibrary => self.save_library(),
             Command::ExportPng => self.export_png(),
             Command::ExportSound => self.export_sound(),
             Command::PlaySound => self.play_sound(),
@@ -57,14 +54,14 @@ impl HologlyphApp {
             Command::Undo => match st.doc.undo() {
                 Some(label) => {
                     st.status.info(format!("undid {label}"));
-                    self.library_changed();
+                    self.library_changed(ctx);
                 }
                 None => st.status.info("nothing to undo"),
             },
             Command::Redo => match st.doc.redo() {
                 Some(label) => {
                     st.status.info(format!("redid {label}"));
-                    self.library_changed();
+                    self.library_changed(ctx);
                 }
                 None => st.status.info("nothing to redo"),
             },
@@ -73,7 +70,7 @@ impl HologlyphApp {
                     if merge.is_none() {
                         st.status.info(edit.label());
                     }
-                    self.library_changed();
+                    self.library_changed(ctx);
                 }
                 Err(e) => st.status.error(format!("{}: {e}", edit.label())),
             },
@@ -174,15 +171,43 @@ impl HologlyphApp {
         }
     }
 
-    /// Opens a library file, replacing the current one. A file with problems opens with
-    /// them listed; a file that cannot be read leaves the current library and says why.
+    /// Opens a library file in the background, replacing the current one when it is read.
+    /// A file with problems opens with them listed; a file that cannot be read leaves the
+    /// current library and says why. Unsaved changes are never dropped for it.
     pub fn open_library(&mut self, path: &Path) {
-        match Document::open(path) {
-            Ok(doc) => {
-                self.state.settings.remember_library(path.to_path_buf());
-                self.set_document(doc);
+        let st = &mut self.state;
+        if st.doc.history().is_dirty() {
+            st.status.error(format!(
+                "{} has unsaved changes: save them (Ctrl+S) or undo them before opening a library",
+                st.doc.path.display()
+            ));
+            return;
+        }
+        st.status.info(format!("opening {}…", path.display()));
+        self.rt.jobs.open(path.to_path_buf());
+    }
+
+    /// Writes the library when it has changes. A library that was read with errors is not
+    /// written: what could not be read would be lost.
+    fn save_library(&mut self) {
+        let st = &mut self.state;
+        let path = st.doc.path.display().to_string();
+        if !st.doc.history().is_dirty() {
+            st.status.info(format!("{path} has no unsaved changes"));
+        } else if st
+            .doc
+            .problems
+            .iter()
+            .any(|p| p.severity == crate::library::Severity::Error)
+        {
+            st.status.error(format!(
+                "not saved: {path} was read with errors, and saving would drop what could not be read"
+            ));
+        } else {
+            match st.doc.save() {
+                Ok(()) => st.status.info(format!("saved {path}")),
+                Err(e) => st.status.error(format!("not saved: {e}")),
             }
-            Err(e) => self.state.status.error(e.to_string()),
         }
     }
 
@@ -233,10 +258,13 @@ impl HologlyphApp {
 
     /// After an edit, undo or redo: history steps that name what is gone are dropped, and
     /// the shown glyph and its unfolding follow the new revision (through `sync_jobs`).
-    fn library_changed(&mut self) {
+    fn library_changed(&mut self, ctx: &egui::Context) {
         let st = &mut self.state;
         let lib = st.doc.library().clone();
-        st.nav.retain_existing(&lib);
+        if st.nav.retain_existing(&lib) {
+            self.focus_changed(ctx);
+        }
+        let st = &mut self.state;
         if st
             .browser
             .selected
@@ -350,16 +378,27 @@ impl HologlyphApp {
                     }
                 }
                 Done::Unfolding(key, result) => {
-                    if let Err(e) = &result {
-                        st.status.error(e.clone());
-                    }
+                    // Only the unfolding still wanted counts (its error included).
                     if st.shown.unfold_wanted.as_ref() == Some(&key) {
+                        if let Err(e) = &result {
+                            st.status.error(e.clone());
+                        }
                         st.shown.unfolding = Some((key, result));
                     }
                 }
                 Done::Adapter(path, result) => {
                     st.shown.adapters.insert(path, result);
                 }
+                Done::Skipped => {}
+                Done::Opened(path, result) => match *result {
+                    Ok(doc) => {
+                        st.settings.remember_library(path);
+                        self.set_document(doc);
+                    }
+                    Err(e) => st.status.error(e.to_string()),
+                },
+                Done::Exported(Ok(message)) => st.status.info(message),
+                Done::Exported(Err(e)) => st.status.error(e),
                 Done::Shape {
                     generation,
                     revision,
@@ -518,6 +557,7 @@ impl HologlyphApp {
         ));
     }
 
+    /// Exports the shown symbol's hologram at 1024² (fields and render in the background).
     fn export_png(&mut self) {
         let st = &self.state;
         let (Some(gpu), Some(s)) = (&self.rt.gpu, st.focused_symbol()) else {
@@ -529,32 +569,32 @@ impl HologlyphApp {
         let Some(path) = save_dialog("Export hologram", &format!("{}.png", s.id), "png") else {
             return;
         };
-        let result = (|| -> anyhow::Result<()> {
-            let outline = st.doc.library().outline(&s.glyph, &self.rt.fonts)?;
-            let prep = Prepared::new(&outline, &FieldOptions::default().with_size(1024))?;
-            let fields = gpu.engine.dispatch(&prep)?;
-            let renderer = HologramRenderer::new(&gpu.context.device, hologram::OFFSCREEN_FORMAT);
-            let rgba = hologram::render_offscreen(
-                &gpu.context,
-                &renderer,
-                &fields,
-                prep.grid.em_per_px as f32,
-                &Frame {
-                    highlight: None,
-                    ..st.frame()
-                },
-                1024,
-            )?;
-            crate::output::write_png(&path, 1024, 1024, &rgba)?;
-            Ok(())
-        })();
-        match result {
-            Ok(()) => self
-                .state
-                .status
-                .info(format!("hologram written to {}", path.display())),
-            Err(e) => self.state.status.error(format!("export failed: {e:#}")),
-        }
+        let context = gpu.context.clone();
+        let library = st.doc.library().clone();
+        let glyph = s.glyph.clone();
+        let frame = Frame {
+            highlight: None,
+            ..st.frame()
+        };
+        self.rt.jobs.export(move || {
+            let result = (|| -> anyhow::Result<()> {
+                let outline = library.outline(&glyph, &crate::glyph::FontSet::bundled())?;
+                let prep = Prepared::new(&outline, &FieldOptions::default().with_size(1024))?;
+                let engine = crate::fields::GpuFieldEngine::with_context(context.clone())?;
+                let fields = engine.dispatch(&prep)?;
+                let renderer = HologramRenderer::new(&context.device, hologram::OFFSCREEN_FORMAT);
+                let em_per_px = prep.grid.em_per_px as f32;
+                let rgba = hologram::render_offscreen(
+                    &context, &renderer, &fields, em_per_px, &frame, 1024,
+                )?;
+                crate::output::write_png(&path, 1024, 1024, &rgba)?;
+                Ok(())
+            })();
+            result
+                .map(|()| format!("hologram written to {}", path.display()))
+                .map_err(|e| format!("export failed: {e:#}"))
+        });
+        self.state.status.info("exporting the hologram…");
     }
 }
 

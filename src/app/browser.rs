@@ -1,9 +1,11 @@
 //! The browser's state: the search text, the filters and the selection, and which symbols
 //! they let through, in order.
 
+use std::collections::HashMap;
+
 use super::document::Document;
 use super::settings::Settings;
-use crate::library::{Lineage, SymbolId};
+use crate::library::{Lineage, Symbol, SymbolId};
 
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct BrowserState {
@@ -19,25 +21,25 @@ impl BrowserState {
     /// order), through the lineage, tag and favourites filters.
     pub fn visible(&self, doc: &Document, settings: &Settings) -> Vec<SymbolId> {
         let lib = doc.library();
-        let passes = |id: &SymbolId| {
-            lib.symbol(id).is_some_and(|s| {
-                self.lineage.is_none_or(|l| s.lineage == l)
-                    && self.tag.as_ref().is_none_or(|t| s.tags.contains(t))
-                    && (!self.favourites_only || settings.is_favourite(&s.id))
-            })
+        let passes = |s: &Symbol| {
+            self.lineage.is_none_or(|l| s.lineage == l)
+                && self.tag.as_ref().is_none_or(|t| s.tags.contains(t))
+                && (!self.favourites_only || settings.is_favourite(&s.id))
         };
         if self.query.trim().is_empty() {
             lib.symbols
                 .iter()
+                .filter(|s| passes(s))
                 .map(|s| s.id.clone())
-                .filter(passes)
                 .collect()
         } else {
+            let by_id: HashMap<&str, &Symbol> =
+                lib.symbols.iter().map(|s| (s.id.as_str(), &**s)).collect();
             doc.search()
                 .search(&self.query)
                 .into_iter()
+                .filter(|h| by_id.get(h.symbol.as_str()).is_some_and(|s| passes(s)))
                 .map(|h| h.symbol)
-                .filter(passes)
                 .collect()
         }
     }

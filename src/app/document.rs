@@ -24,6 +24,7 @@ pub struct Document {
     history: History,
     search: Derived<SearchIndex>,
     semantic: Derived<Arc<SemanticIndex>>,
+    tags: Derived<Vec<String>>,
     /// Shape neighbours, computed in the background (see `jobs`), for the revision noted.
     shape: Option<Derived<Arc<ShapeIndex>>>,
 }
@@ -54,6 +55,10 @@ impl Document {
             },
             semantic: Derived {
                 value: Arc::new(SemanticIndex::new(&revision)),
+                revision: revision.clone(),
+            },
+            tags: Derived {
+                value: all_tags(&revision),
                 revision,
             },
             shape: None,
@@ -82,9 +87,18 @@ impl Document {
         &self.semantic.value
     }
 
-    /// Shape neighbours, once computed for a revision with the same glyphs.
+    /// Shape neighbours, once computed for a revision with the same glyphs as the current
+    /// one (None while they are computed again after a glyph changed).
     pub fn shape(&self) -> Option<&Arc<ShapeIndex>> {
-        self.shape.as_ref().map(|d| &d.value)
+        self.shape
+            .as_ref()
+            .filter(|d| same_glyphs(&d.revision, self.revision()))
+            .map(|d| &d.value)
+    }
+
+    /// Every tag the symbols carry, sorted, once per revision.
+    pub fn tags(&self) -> &[String] {
+        &self.tags.value
     }
 
     /// Whether the shape index is missing or was made from other glyphs than the current
@@ -157,10 +171,27 @@ impl Document {
             };
             self.semantic = Derived {
                 value,
+                revision: current.clone(),
+            };
+        }
+        if self.tags.revision.number() != current.number() {
+            self.tags = Derived {
+                value: all_tags(&current),
                 revision: current,
             };
         }
     }
+}
+
+fn all_tags(library: &Library) -> Vec<String> {
+    let mut tags: Vec<String> = library
+        .symbols
+        .iter()
+        .flat_map(|s| s.tags.iter().cloned())
+        .collect();
+    tags.sort();
+    tags.dedup();
+    tags
 }
 
 /// Whether two libraries have the same symbols with the same glyphs, in the same order (a

@@ -3,18 +3,19 @@
 //! worker threads, and their results come back keyed by what they were made from, so a
 //! result for a glyph, revision or library that is no longer shown is dropped.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::mpsc::{Receiver, Sender, channel};
 use std::time::Instant;
 
+use super::document::Document;
 use crate::adapters::{self, AdapterInfo};
 use crate::embedding::{SemanticIndex, ShapeIndex};
 use crate::fields::{self, Backend, FieldOptions, Fields, GpuFieldEngine, GpuFields, Prepared};
 use crate::glyph::FontSet;
 use crate::gpu::GpuContext;
-use crate::library::{GlyphRef, Register, Revision, SymbolId};
+use crate::library::{GlyphRef, LibraryError, Register, Revision, SymbolId};
 use crate::protocol::{self, RegionChoice, Unfolding};
 
 /// Field size of the glyph in the hologram view.
@@ -63,7 +64,7 @@ pub struct UnfoldKey {
 }
 
 pub enum Done {
-    Glyph(GlyphDone),
+    Glyph(Box<GlyphDone>),
     Unfolding(UnfoldKey, Result<Arc<Unfolding>, String>),
     Adapter(PathBuf, Result<Arc<AdapterInfo>, String>),
     Shape {
@@ -71,6 +72,12 @@ pub enum Done {
         revision: Revision,
         index: Arc<ShapeIndex>,
     },
+    /// A glyph job replaced by a newer one before it started.
+    Skipped,
+    /// A library file read and indexed (or why it could not be).
+    Opened(PathBuf, Box<Result<Document, LibraryError>>),
+    /// An export finished: what to say on the status line, or the error.
+    Exported(Result<String, String>),
 }
 
 enum Job {
@@ -85,6 +92,9 @@ enum Job {
         fields: Option<Arc<Fields>>,
     },
     Adapter(PathBuf),
+    Open(PathBuf),
+    /// Work that only reports back a message (an export).
+    Export(Box<dyn FnOnce() -> Result<String, String> + Send>),
 }
 
 /// The workers and their results.
@@ -94,7 +104,8 @@ pub struct Jobs {
     done: Receiver<Done>,
     repaint: egui::Context,
     /// Jobs sent and not yet back, by kind, for "computing…" and the screenshot's wait.
-    pending: HashSet<&'static str>,
+    /// Every job sent gets exactly one answer (a superseded glyph job answers `Skipped`).
+    pending: HashMap<&'static str, usize>,
     /// Adapter files asked for (each is read once per path until forgotten).
     adapters_asked: HashSet<PathBuf>,
     /// Why a worker could not start, if it could not.
@@ -123,7 +134,7 @@ impl Jobs {
             done_tx,
             done,
             repaint,
-            pending: HashSet::new(),
+            pending: HashMap::new(),
             adapters_asked: HashSet::new(),
             error,
         }
@@ -132,7 +143,7 @@ impl Jobs {
     fn send(&mut self, kind: &'static str, job: Job) {
         match &self.jobs {
             Some(tx) if tx.send(job).is_ok() => {
-                self.pending.insert(kind);
+                *self.pending.entry(kind).or_default() += 1;
             }
             _ => {
                 self.error
@@ -172,6 +183,16 @@ impl Jobs {
         }
     }
 
+    /// Reads and indexes a library file.
+    pub fn open(&mut self, path: PathBuf) {
+        self.send("open", Job::Open(path));
+    }
+
+    /// Runs an export (a closure that reports what it wrote, or why it failed).
+    pub fn export(&mut self, work: impl FnOnce() -> Result<String, String> + Send + 'static) {
+        self.send("export", Job::Export(Box::new(work)));
+    }
+
     /// Forgets which adapter files were read (a new library, or a reload).
     pub fn forget_adapters(&mut self) {
         self.adapters_asked.clear();
@@ -195,16 +216,19 @@ impl Jobs {
                     SHAPE_FIELD,
                     previous.as_ref().map(|(lib, index)| (&**lib, &**index)),
                 );
-                let _ = done.send(Done::Shape {
+                let done = done.send(Done::Shape {
                     generation,
                     revision,
                     index: Arc::new(index),
                 });
-                repaint.request_repaint();
+                // The receiver is gone only when the app has closed.
+                if done.is_ok() {
+                    repaint.request_repaint();
+                }
             });
         match started {
             Ok(_) => {
-                self.pending.insert("shape");
+                *self.pending.entry("shape").or_default() += 1;
             }
             Err(e) => self.error = Some(format!("shape neighbours could not start: {e}")),
         }
@@ -214,19 +238,27 @@ impl Jobs {
     pub fn receive(&mut self) -> Vec<Done> {
         let done: Vec<Done> = self.done.try_iter().collect();
         for d in &done {
-            self.pending.remove(match d {
-                Done::Glyph(_) => "glyph",
+            let kind = match d {
+                Done::Glyph(_) | Done::Skipped => "glyph",
                 Done::Unfolding(..) => "protocol",
                 Done::Adapter(..) => "adapter",
                 Done::Shape { .. } => "shape",
-            });
+                Done::Opened(..) => "open",
+                Done::Exported(_) => "export",
+            };
+            if let Some(n) = self.pending.get_mut(kind) {
+                *n = n.saturating_sub(1);
+                if *n == 0 {
+                    self.pending.remove(kind);
+                }
+            }
         }
         done
     }
 
     /// Whether a job of `kind` ("glyph", "protocol", "adapter", "shape") is out.
     pub fn is_pending(&self, kind: &str) -> bool {
-        self.pending.contains(kind)
+        self.pending.contains_key(kind)
     }
 
     pub fn busy(&self) -> bool {
@@ -243,20 +275,16 @@ fn worker(
     let fonts = FontSet::bundled();
     let engine = gpu.map(|ctx| GpuFieldEngine::with_context(ctx).map_err(|e| e.to_string()));
     while let Ok(first) = jobs.recv() {
-        // Only the newest glyph asked for matters: skip the ones it replaced.
-        let mut queue: Vec<Job> = std::iter::once(first).chain(jobs.try_iter()).collect();
-        if let Some(last) = queue.iter().rposition(|j| matches!(j, Job::Glyph { .. })) {
-            let mut i = 0;
-            queue.retain(|j| {
-                i += 1;
-                !matches!(j, Job::Glyph { .. }) || i - 1 == last
-            });
-        }
-        for job in queue {
+        // Only the newest glyph asked for matters: the ones it replaced are answered as
+        // skipped.
+        let queue: Vec<Job> = std::iter::once(first).chain(jobs.try_iter()).collect();
+        let last_glyph = queue.iter().rposition(|j| matches!(j, Job::Glyph { .. }));
+        for (i, job) in queue.into_iter().enumerate() {
             let result = match job {
+                Job::Glyph { .. } if Some(i) != last_glyph => Done::Skipped,
                 Job::Glyph { key, revision } => {
                     let result = compute_glyph(&key, &revision, &fonts, engine.as_ref());
-                    Done::Glyph(GlyphDone { key, result })
+                    Done::Glyph(Box::new(GlyphDone { key, result }))
                 }
                 Job::Unfold {
                     key,
@@ -283,6 +311,11 @@ fn worker(
                         .map_err(|e| e.to_string());
                     Done::Adapter(path, result)
                 }
+                Job::Open(path) => {
+                    let result = Document::open(&path);
+                    Done::Opened(path, Box::new(result))
+                }
+                Job::Export(work) => Done::Exported(work()),
             };
             if done.send(result).is_err() {
                 return;

@@ -30,7 +30,6 @@ use std::time::Instant;
 use anyhow::Context as _;
 use egui_wgpu::wgpu;
 
-use crate::glyph::FontSet;
 use crate::gpu::GpuContext;
 use crate::library;
 
@@ -55,7 +54,6 @@ pub struct Runtime {
     pub gpu_error: Option<String>,
     jobs: jobs::Jobs,
     pub thumbs: thumbs::Thumbnails,
-    fonts: FontSet,
     /// The hologram view's rect in the last frame (points).
     pub view_rect: Option<egui::Rect>,
     /// The last GPU view id handed out.
@@ -182,7 +180,6 @@ impl HologlyphApp {
             thumbs: thumbs::Thumbnails::new(context, cc.egui_ctx.clone()),
             gpu,
             gpu_error,
-            fonts: FontSet::bundled(),
             view_rect: None,
             next_view: 0,
             commands: Vec::new(),
@@ -377,17 +374,6 @@ impl HologlyphApp {
             }
             None => {}
         }
-    }
-}
-
-/// Errors from threads that have no status line of their own go to stderr, once each.
-fn log_error(message: &str) {
-    static SEEN: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
-    if let Ok(mut seen) = SEEN.lock()
-        && !seen.iter().any(|m| m == message)
-    {
-        eprintln!("hologlyph: {message}");
-        seen.push(message.to_string());
     }
 }
 

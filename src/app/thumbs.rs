@@ -57,7 +57,8 @@ enum Job {
 struct Done {
     key: ThumbKey,
     made: Option<Made>,
-    rgba: Option<Vec<u8>>,
+    /// The picture, or why there is none.
+    rgba: Result<Vec<u8>, String>,
     animation: bool,
 }
 
@@ -85,6 +86,10 @@ struct Cache {
     clock: u64,
     animating: usize,
     last_animation: f64,
+    /// Results taken from the worker so far, wanted or not.
+    received: u64,
+    /// Results dropped because they were made for another library.
+    dropped: u64,
 }
 
 impl Thumbnails {
@@ -123,11 +128,13 @@ impl Thumbnails {
     pub fn receive(&mut self, ctx: &egui::Context) {
         let cache = self.inner.get_mut();
         while let Ok(done) = self.done.try_recv() {
+            cache.received += 1;
             let key = done.key;
             if done.animation {
                 cache.animating = cache.animating.saturating_sub(1);
             }
             if key.0 != cache.generation {
+                cache.dropped += 1;
                 continue;
             }
             let made = match done.made {
@@ -143,7 +150,7 @@ impl Thumbnails {
                 None => None,
             };
             match (done.rgba, made) {
-                (Some(rgba), made) => {
+                (Ok(rgba), made) => {
                     let image = egui::ColorImage::from_rgba_unmultiplied(
                         [THUMB_PX as usize, THUMB_PX as usize],
                         &rgba,
@@ -163,12 +170,16 @@ impl Thumbnails {
                         (None, None) => {}
                     }
                 }
-                (None, None) => {}
-                (None, Some(made)) => {
+                // An animation frame that failed keeps the last picture.
+                (Err(_), None) => {}
+                (Err(e), Some(made)) => {
                     let tries = cache.attempts.entry(key.clone()).or_insert(0);
                     *tries += 1;
                     if *tries >= 3 {
                         cache.failed.insert(key, made);
+                        // Shown once it is final (the device is shared, so a failure can
+                        // be another thread's, and the first tries are silent).
+                        self.error = Some(e);
                     }
                 }
             }
@@ -269,8 +280,32 @@ impl Thumbnails {
 }
 
 fn worker(ctx: GpuContext, jobs: Receiver<Job>, done: Sender<Done>, repaint: egui::Context) {
-    let Ok(engine) = GpuFieldEngine::with_context(ctx.clone()) else {
-        return;
+    let engine = match GpuFieldEngine::with_context(ctx.clone()) {
+        Ok(engine) => engine,
+        Err(e) => {
+            // Answer every job, so none stays pending, and say why.
+            let why = format!("thumbnails cannot be computed: {e}");
+            while let Ok(job) = jobs.recv() {
+                let (key, made, animation) = match job {
+                    Job::Make { key, made, .. } => (key, Some(made), false),
+                    Job::Animate { key, .. } => (key, None, true),
+                };
+                let rgba = Err(why.clone());
+                if done
+                    .send(Done {
+                        key,
+                        made,
+                        rgba,
+                        animation,
+                    })
+                    .is_err()
+                {
+                    return;
+                }
+                repaint.request_repaint();
+            }
+            return;
+        }
     };
     let renderer = HologramRenderer::new(&ctx.device, hologram::OFFSCREEN_FORMAT);
     let options = FieldOptions::default().with_size(THUMB_FIELD);
@@ -325,15 +360,7 @@ fn worker(ctx: GpuContext, jobs: Receiver<Job>, done: Sender<Done>, repaint: egu
             }
         };
         let animation = made.is_none();
-        let rgba = match result {
-            Ok(rgba) => Some(rgba),
-            Err(e) => {
-                if !animation {
-                    super::log_error(&format!("thumbnail {}: {e}", key.1));
-                }
-                None
-            }
-        };
+        let rgba = result.map_err(|e| format!("thumbnail of {}: {e}", key.1));
         if done
             .send(Done {
                 key,
@@ -346,5 +373,63 @@ fn worker(ctx: GpuContext, jobs: Receiver<Job>, done: Sender<Done>, repaint: egu
             return;
         }
         repaint.request_repaint();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Takes results until `n` have come back in all (at most 60 s).
+    fn receive_until(thumbs: &mut Thumbnails, ctx: &egui::Context, n: u64) {
+        let start = std::time::Instant::now();
+        while thumbs.inner.borrow().received < n && start.elapsed().as_secs() < 60 {
+            std::thread::sleep(std::time::Duration::from_millis(10));
+            thumbs.receive(ctx);
+        }
+        assert!(
+            thumbs.inner.borrow().received >= n,
+            "the worker did not answer"
+        );
+    }
+
+    /// Regression: thumbnail jobs carried no library generation, so when a library was
+    /// closed and the next one asked for the same symbol id before the first library's
+    /// thumbnail came back, that thumbnail landed in the new library.
+    #[test]
+    fn a_thumbnail_for_a_closed_library_never_lands_in_the_next_one() {
+        let gpu = GpuContext::new().expect("a GPU adapter (lavapipe on machines without one)");
+        let ctx = egui::Context::default();
+        let mut thumbs = Thumbnails::new(Some(gpu), ctx.clone());
+        let old = Arc::new(crate::library::load_bundled().expect("bundled").library);
+        let s = &old.symbols[0];
+        thumbs.clear(1);
+        assert!(thumbs.get(1, &old, &s.id, &s.glyph, s.style).is_none());
+        // The library closes; the next one has a symbol with the same id and glyph and asks
+        // for it before the first answer is back (the worker answers in order).
+        thumbs.clear(2);
+        let new = Arc::new(crate::library::load_bundled().expect("bundled").library);
+        assert!(thumbs.get(2, &new, &s.id, &s.glyph, s.style).is_none());
+        assert_eq!(thumbs.pending(), 1);
+        receive_until(&mut thumbs, &ctx, 2);
+        {
+            let cache = thumbs.inner.borrow();
+            assert_eq!(
+                cache.dropped, 1,
+                "the closed library's thumbnail was not dropped"
+            );
+            let keys: Vec<&ThumbKey> = cache.textures.keys().collect();
+            assert_eq!(
+                keys,
+                [&(2, s.id.clone())],
+                "only the open library's thumbnail lands"
+            );
+        }
+        assert_eq!(thumbs.pending(), 0);
+        assert!(thumbs.get(2, &new, &s.id, &s.glyph, s.style).is_some());
+        // An edited glyph is made again (the old picture shows meanwhile).
+        let other = &new.symbols[1];
+        assert!(thumbs.get(2, &new, &s.id, &other.glyph, s.style).is_some());
+        assert_eq!(thumbs.pending(), 1);
     }
 }

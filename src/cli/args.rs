@@ -45,6 +45,10 @@ pub enum Command {
     Unfold(library::UnfoldArgs),
     /// Find symbols by name, gloss, component, character or U+XXXX; or --near SYMBOL.
     Search(library::SearchArgs),
+    /// Link a region of a symbol to a scene or adapter, and save the library.
+    Link(super::edit::LinkArgs),
+    /// Remove a region's link to a scene or adapter, and save the library.
+    Unlink(super::edit::LinkArgs),
 }
 
 #[derive(Args, Debug, Default)]

@@ -5,6 +5,7 @@
 //! `source`, and each family of commands in its own module.
 
 mod args;
+mod edit;
 mod fields;
 mod info;
 mod library;
@@ -49,6 +50,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Check(args) => library::check_command(&args),
         Command::Unfold(args) => library::unfold_command(&args),
         Command::Search(args) => library::search_command(&args),
+        Command::Link(args) => edit::link_command(&args, true),
+        Command::Unlink(args) => edit::link_command(&args, false),
     }
 }
 

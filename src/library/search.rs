@@ -16,10 +16,10 @@ pub struct Hit {
 
 /// A prepared lower-case text per symbol field, so a query is one pass over strings.
 pub struct SearchIndex {
-    entries: Vec<Entry>,
+    /// Shared between the indices of successive revisions (see [`SearchIndex::update`]).
+    entries: Vec<Arc<Entry>>,
 }
 
-#[derive(Clone)]
 struct Entry {
     /// The symbol this entry was made from: an entry is reused while the library still
     /// holds this very symbol (see [`SearchIndex::update`]).
@@ -34,14 +34,18 @@ struct Entry {
 impl SearchIndex {
     pub fn new(library: &Library) -> Self {
         Self {
-            entries: library.symbols.iter().map(Entry::new).collect(),
+            entries: library
+                .symbols
+                .iter()
+                .map(|s| Arc::new(Entry::new(s)))
+                .collect(),
         }
     }
 
     /// The index of `library`, made from this one: entries of symbols that did not change
     /// (the same shared symbol) are kept, only changed and new symbols are indexed again.
     pub fn update(&self, library: &Library) -> Self {
-        let mut old: std::collections::HashMap<*const Symbol, &Entry> = self
+        let mut old: std::collections::HashMap<*const Symbol, &Arc<Entry>> = self
             .entries
             .iter()
             .map(|e| (Arc::as_ptr(&e.symbol), e))
@@ -50,8 +54,8 @@ impl SearchIndex {
             .symbols
             .iter()
             .map(|s| match old.remove(&Arc::as_ptr(s)) {
-                Some(e) => e.clone(),
-                None => Entry::new(s),
+                Some(e) => Arc::clone(e),
+                None => Arc::new(Entry::new(s)),
             })
             .collect();
         Self { entries }

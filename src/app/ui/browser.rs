@@ -52,10 +52,7 @@ pub fn browser_ui(ui: &mut Ui, cx: &Cx) {
                 }
             });
             ui.horizontal(|ui| {
-                let lib = cx.state.doc.library();
-                let mut tags: Vec<&String> = lib.symbols.iter().flat_map(|s| &s.tags).collect();
-                tags.sort();
-                tags.dedup();
+                let tags = cx.state.doc.tags();
                 let mut tag = st.browser.tag.clone();
                 egui::ComboBox::from_label("tag")
                     .selected_text(tag.clone().unwrap_or_else(|| "any tag".into()))

@@ -166,7 +166,9 @@ fn view_toolbar(ui: &mut Ui, cx: &Cx) {
         ui.separator();
         let name = |s: Option<Style>| s.map_or("the symbol's", Style::name);
         let mut style = st.view.style;
+        // A fixed width: the toolbar wraps the same way whichever style is chosen.
         egui::ComboBox::from_label("style")
+            .width(110.0)
             .selected_text(name(style))
             .show_ui(ui, |ui| {
                 ui.selectable_value(&mut style, None, name(None));
