@@ -64,14 +64,11 @@ impl SearchIndex {
     /// How many entries this index shares with `other` (made from the same symbols, not
     /// indexed again): what [`Self::update`] saved.
     pub fn shared_entries(&self, other: &SearchIndex) -> usize {
-        let theirs: std::collections::HashSet<*const Symbol> = other
-            .entries
-            .iter()
-            .map(|e| Arc::as_ptr(&e.symbol))
-            .collect();
+        let theirs: std::collections::HashSet<*const Entry> =
+            other.entries.iter().map(Arc::as_ptr).collect();
         self.entries
             .iter()
-            .filter(|e| theirs.contains(&Arc::as_ptr(&e.symbol)))
+            .filter(|e| theirs.contains(&Arc::as_ptr(e)))
             .count()
     }
 
