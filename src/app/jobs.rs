@@ -100,6 +100,9 @@ enum Job {
 /// The workers and their results.
 pub struct Jobs {
     jobs: Option<Sender<Job>>,
+    /// Joined on drop: the worker holds GPU objects, which must be released before the
+    /// process (or the device it shares) goes away.
+    worker: Option<std::thread::JoinHandle<()>>,
     done_tx: Sender<Done>,
     done: Receiver<Done>,
     repaint: egui::Context,
@@ -122,15 +125,17 @@ impl Jobs {
         let started = std::thread::Builder::new()
             .name("hologlyph-jobs".into())
             .spawn(move || worker(gpu, job_rx, worker_done, worker_repaint));
-        let (jobs, error) = match started {
-            Ok(_) => (Some(job_tx), None),
+        let (jobs, worker, error) = match started {
+            Ok(handle) => (Some(job_tx), Some(handle), None),
             Err(e) => (
+                None,
                 None,
                 Some(format!("the background worker could not start: {e}")),
             ),
         };
         Self {
             jobs,
+            worker,
             done_tx,
             done,
             repaint,
@@ -263,6 +268,18 @@ impl Jobs {
 
     pub fn busy(&self) -> bool {
         !self.pending.is_empty()
+    }
+}
+
+impl Drop for Jobs {
+    /// Closes the queue and waits for the worker to finish its job in hand.
+    fn drop(&mut self) {
+        self.jobs = None;
+        if let Some(worker) = self.worker.take()
+            && worker.join().is_err()
+        {
+            eprintln!("hologlyph: the background worker panicked");
+        }
     }
 }
 

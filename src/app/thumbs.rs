@@ -65,6 +65,8 @@ struct Done {
 /// The thumbnail cache and its worker.
 pub struct Thumbnails {
     jobs: Option<Sender<Job>>,
+    /// Joined on drop, so the worker's GPU objects go before the device does.
+    worker: Option<std::thread::JoinHandle<()>>,
     done: Receiver<Done>,
     inner: RefCell<Cache>,
     /// Why the worker could not start, if it could not.
@@ -98,18 +100,19 @@ impl Thumbnails {
     pub fn new(gpu: Option<GpuContext>, repaint: egui::Context) -> Self {
         let (job_tx, job_rx) = channel::<Job>();
         let (done_tx, done) = channel();
-        let (jobs, error) = match gpu {
+        let (jobs, worker, error) = match gpu {
             Some(ctx) => match std::thread::Builder::new()
                 .name("thumbnails".into())
                 .spawn(move || worker(ctx, job_rx, done_tx, repaint))
             {
-                Ok(_) => (Some(job_tx), None),
-                Err(e) => (None, Some(format!("thumbnails could not start: {e}"))),
+                Ok(handle) => (Some(job_tx), Some(handle), None),
+                Err(e) => (None, None, Some(format!("thumbnails could not start: {e}"))),
             },
-            None => (None, None),
+            None => (None, None, None),
         };
         Self {
             jobs,
+            worker,
             done,
             inner: RefCell::new(Cache::default()),
             error,
@@ -276,6 +279,18 @@ impl Thumbnails {
     /// Thumbnails still being computed.
     pub fn pending(&self) -> usize {
         self.inner.borrow().requested.len()
+    }
+}
+
+impl Drop for Thumbnails {
+    /// Closes the queue and waits for the worker to finish the thumbnail in hand.
+    fn drop(&mut self) {
+        self.jobs = None;
+        if let Some(worker) = self.worker.take()
+            && worker.join().is_err()
+        {
+            eprintln!("hologlyph: the thumbnail worker panicked");
+        }
     }
 }
 
