@@ -3,6 +3,8 @@
 //! card, Back/Forward/Backspace, switching layers, undo and redo by keys, a broken library,
 //! and snapshots of the view area that fail when a card or the highlight goes missing.
 
+use std::sync::Arc;
+
 use egui::{Event, Key, Modifiers, PointerButton, Pos2, Vec2};
 use egui_kittest::kittest::Queryable;
 use egui_kittest::{Harness, SnapshotOptions};
@@ -66,6 +68,14 @@ fn shows(h: &Harness<'_, HologlyphApp>, label: &str) -> bool {
 
 fn shows_containing(h: &Harness<'_, HologlyphApp>, label: &str) -> bool {
     h.query_all_by_label_contains(label).next().is_some()
+}
+
+/// A symbol of the open library as it is now.
+fn library_symbol(h: &Harness<'_, HologlyphApp>, id: &str) -> Arc<Symbol> {
+    let lib = h.state().state().doc.library();
+    lib.symbol(id)
+        .unwrap_or_else(|| panic!("no symbol {id}"))
+        .clone()
 }
 
 fn search_box<'h>(h: &'h Harness<'_, HologlyphApp>) -> egui_kittest::Node<'h> {
@@ -236,14 +246,7 @@ fn differing_in(a: &image::RgbaImage, b: &image::RgbaImage, rect: egui::Rect) ->
 fn ctrl_z_undoes_an_edit_and_ctrl_shift_z_redoes_it() {
     let mut h = harness(StartOptions::default(), true);
     search_and_open(&mut h, "ascent");
-    let original = h
-        .state()
-        .state()
-        .doc
-        .library()
-        .symbol("ascent")
-        .expect("bundled")
-        .clone();
+    let original = library_symbol(&h, "ascent");
     let renamed = Symbol {
         name: "Renamed in a test".into(),
         ..Symbol::clone(&original)
@@ -294,14 +297,7 @@ fn an_edit_that_removes_the_unfolded_region_drops_it_from_the_history() {
     let (region, pos) = delta41_region(&h);
     click_at(&mut h, pos);
     settle(&mut h);
-    let s = h
-        .state()
-        .state()
-        .doc
-        .library()
-        .symbol("ascent")
-        .expect("bundled")
-        .clone();
+    let s = library_symbol(&h, "ascent");
     let without: Vec<RegionLink> = s
         .regions
         .iter()

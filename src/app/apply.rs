@@ -4,6 +4,8 @@
 
 use std::path::{Path, PathBuf};
 
+use std::sync::Arc;
+
 use super::commands::Command;
 use super::document::Document;
 use super::jobs::{ComputedGlyph, Done, GlyphKey, UnfoldKey};
@@ -13,6 +15,7 @@ use super::view::{Hover, ViewTransform};
 use super::{HologlyphApp, theme};
 use crate::fields::{FieldOptions, Prepared};
 use crate::hologram::{self, Frame, HologramRenderer};
+use crate::protocol::Unfolding;
 
 impl HologlyphApp {
     /// Applies the commands pushed this frame.
@@ -213,8 +216,13 @@ impl HologlyphApp {
 
     /// Shows a newly opened document from its start.
     pub(super) fn set_document(&mut self, doc: Document) {
+        self.state.doc = doc;
+        self.document_opened();
+    }
+
+    /// Starts showing the document in `state.doc`: caches, history and view from scratch.
+    pub(super) fn document_opened(&mut self) {
         let st = &mut self.state;
-        st.doc = doc;
         self.rt.thumbs.clear(st.doc.generation);
         self.rt.jobs.forget_adapters();
         st.shown = Default::default();
@@ -423,12 +431,20 @@ impl HologlyphApp {
     pub(super) fn sync_jobs(&mut self) {
         let st = &mut self.state;
         let revision = st.doc.revision().clone();
-        let wanted = st.focused_symbol().map(|s| GlyphKey {
-            symbol: s.id.clone(),
-            glyph: s.glyph.clone(),
-            base_dir: revision.base_dir.clone(),
-        });
-        if wanted != st.shown.wanted {
+        // Compared in place; a key is built (cloning the glyph) only when it changed.
+        let same = match (st.focused_symbol(), &st.shown.wanted) {
+            (Some(s), Some(w)) => {
+                w.symbol == s.id && w.glyph == s.glyph && w.base_dir == revision.base_dir
+            }
+            (None, None) => true,
+            _ => false,
+        };
+        if !same {
+            let wanted = st.focused_symbol().map(|s| GlyphKey {
+                symbol: s.id.clone(),
+                glyph: s.glyph.clone(),
+                base_dir: revision.base_dir.clone(),
+            });
             st.shown.wanted = wanted.clone();
             if let Some(key) = wanted
                 && st.shown.glyph.as_ref().is_none_or(|g| g.key != key)
@@ -484,13 +500,22 @@ impl HologlyphApp {
             .collect()
     }
 
-    fn export_sound(&mut self) {
+    /// The unfolding on show, or a word on the status line that there is none yet.
+    fn unfolding_for(&mut self, what: &str) -> Option<Arc<Unfolding>> {
         let st = &mut self.state;
-        let Some(u) = st.shown.current_unfolding().cloned() else {
+        let u = st.shown.current_unfolding().cloned();
+        if u.is_none() {
             st.status
-                .info("nothing to export: the protocol has not run yet");
+                .info(format!("nothing to {what}: the protocol has not run yet"));
+        }
+        u
+    }
+
+    fn export_sound(&mut self) {
+        let Some(u) = self.unfolding_for("export") else {
             return;
         };
+        let st = &mut self.state;
         if let Some(path) = save_dialog("Export sound", &format!("{}.wav", u.symbol), "wav") {
             match u.outputs.sound.write_wav(&path) {
                 Ok(()) => st
@@ -502,12 +527,10 @@ impl HologlyphApp {
     }
 
     fn export_gesture(&mut self) {
-        let st = &mut self.state;
-        let Some(u) = st.shown.current_unfolding().cloned() else {
-            st.status
-                .info("nothing to export: the protocol has not run yet");
+        let Some(u) = self.unfolding_for("export") else {
             return;
         };
+        let st = &mut self.state;
         if let Some(path) = save_dialog("Export gesture", &format!("{}.svg", u.symbol), "svg") {
             let result = if path.extension().is_some_and(|e| e == "json") {
                 u.outputs.gesture.write_json(&path)
@@ -527,12 +550,10 @@ impl HologlyphApp {
     /// file, then the first of PipeWire's, PulseAudio's and ALSA's command-line players that
     /// is installed plays it (else the desktop's default application opens it).
     fn play_sound(&mut self) {
-        let st = &mut self.state;
-        let Some(u) = st.shown.current_unfolding().cloned() else {
-            st.status
-                .info("nothing to play: the protocol has not run yet");
+        let Some(u) = self.unfolding_for("play") else {
             return;
         };
+        let st = &mut self.state;
         let path = std::env::temp_dir().join(format!("hologlyph-{}.wav", u.symbol));
         if let Err(e) = u.outputs.sound.write_wav(&path) {
             st.status.error(e.to_string());

@@ -191,7 +191,7 @@ impl HologlyphApp {
         };
         let state = State {
             settings,
-            doc: Document::from_library(&path, library::Library::default(), Vec::new()),
+            doc,
             nav: Navigation::default(),
             browser: BrowserState::default(),
             view: Default::default(),
@@ -201,7 +201,7 @@ impl HologlyphApp {
             clock: state::Clock::new(options.started.unwrap_or_else(Instant::now)),
         };
         let mut app = Self { state, rt };
-        app.set_document(doc);
+        app.document_opened();
         Ok(app)
     }
 

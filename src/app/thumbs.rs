@@ -305,19 +305,15 @@ fn worker(ctx: GpuContext, jobs: Receiver<Job>, done: Sender<Done>, repaint: egu
                     Job::Make { key, made, .. } => (key, Some(made), false),
                     Job::Animate { key, .. } => (key, None, true),
                 };
-                let rgba = Err(why.clone());
-                if done
-                    .send(Done {
-                        key,
-                        made,
-                        rgba,
-                        animation,
-                    })
-                    .is_err()
-                {
+                let answer = Done {
+                    key,
+                    made,
+                    rgba: Err(why.clone()),
+                    animation,
+                };
+                if !answer_with(&done, &repaint, answer) {
                     return;
                 }
-                repaint.request_repaint();
             }
             return;
         }
@@ -376,19 +372,25 @@ fn worker(ctx: GpuContext, jobs: Receiver<Job>, done: Sender<Done>, repaint: egu
         };
         let animation = made.is_none();
         let rgba = result.map_err(|e| format!("thumbnail of {}: {e}", key.1));
-        if done
-            .send(Done {
-                key,
-                made,
-                rgba,
-                animation,
-            })
-            .is_err()
-        {
+        let answer = Done {
+            key,
+            made,
+            rgba,
+            animation,
+        };
+        if !answer_with(&done, &repaint, answer) {
             return;
         }
+    }
+}
+
+/// Sends a result and asks for a frame to show it; false once the app has gone.
+fn answer_with(done: &Sender<Done>, repaint: &egui::Context, answer: Done) -> bool {
+    let sent = done.send(answer).is_ok();
+    if sent {
         repaint.request_repaint();
     }
+    sent
 }
 
 #[cfg(test)]

@@ -213,9 +213,7 @@ impl SemanticIndex {
                     }
                 }
                 for (s, row) in library.symbols.iter().zip(&symbol_rows) {
-                    let links = s.adapters.contains(&a.id)
-                        || s.regions.iter().any(|r| r.adapters.contains(&a.id));
-                    if links {
+                    if s.links_adapter(&a.id) {
                         sum += row;
                     }
                 }

@@ -351,24 +351,21 @@ fn symbol_users(library: &Library, id: &SymbolId) -> Vec<String> {
     by
 }
 
-fn scene_users(library: &Library, id: &SceneId) -> Vec<String> {
-    let mut by: Vec<String> = library
-        .symbols
-        .iter()
-        .filter(|s| s.scenes.contains(id) || s.regions.iter().any(|r| r.scenes.contains(id)))
-        .map(|s| format!("symbol {}", s.id))
-        .collect();
+/// The symbols (then the scenes) that name a scene or an adapter.
+fn linked_by<'a>(
+    library: &'a Library,
+    id: &str,
+    symbols: impl Iterator<Item = &'a Arc<Symbol>>,
+) -> Vec<String> {
+    let mut by: Vec<String> = symbols.map(|s| format!("symbol {}", s.id)).collect();
     by.extend(scene_links_to(library, id));
     by
 }
 
+fn scene_users(library: &Library, id: &SceneId) -> Vec<String> {
+    linked_by(library, id, library.symbols_linking_scene(id))
+}
+
 fn adapter_users(library: &Library, id: &AdapterId) -> Vec<String> {
-    let mut by: Vec<String> = library
-        .symbols
-        .iter()
-        .filter(|s| s.adapters.contains(id) || s.regions.iter().any(|r| r.adapters.contains(id)))
-        .map(|s| format!("symbol {}", s.id))
-        .collect();
-    by.extend(scene_links_to(library, id));
-    by
+    linked_by(library, id, library.symbols_linking_adapter(id))
 }

@@ -171,6 +171,26 @@ pub struct Symbol {
     pub original: Option<Original>,
 }
 
+impl Symbol {
+    /// Whether the symbol or one of its region links names scene `id`.
+    pub fn links_scene(&self, id: &str) -> bool {
+        self.scenes.iter().any(|s| s == id)
+            || self
+                .regions
+                .iter()
+                .any(|r| r.scenes.iter().any(|s| s == id))
+    }
+
+    /// Whether the symbol or one of its region links names adapter `id`.
+    pub fn links_adapter(&self, id: &str) -> bool {
+        self.adapters.iter().any(|a| a == id)
+            || self
+                .regions
+                .iter()
+                .any(|r| r.adapters.iter().any(|a| a == id))
+    }
+}
+
 /// A scene a symbol recalls (`Δ41`).
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Scene {
@@ -260,6 +280,22 @@ impl Library {
 
     pub fn tour(&self, id: &str) -> Option<&Arc<Tour>> {
         self.tours.iter().find(|t| t.id == *id)
+    }
+
+    /// The symbols that recall scene `id`, themselves or through a region link.
+    pub fn symbols_linking_scene<'a>(
+        &'a self,
+        id: &'a str,
+    ) -> impl Iterator<Item = &'a Arc<Symbol>> {
+        self.symbols.iter().filter(move |s| s.links_scene(id))
+    }
+
+    /// The symbols that call adapter `id`, themselves or through a region link.
+    pub fn symbols_linking_adapter<'a>(
+        &'a self,
+        id: &'a str,
+    ) -> impl Iterator<Item = &'a Arc<Symbol>> {
+        self.symbols.iter().filter(move |s| s.links_adapter(id))
     }
 
     pub fn concept(&self, name: &str) -> Option<&Concept> {

@@ -466,12 +466,7 @@ fn scene_page(ui: &mut Ui, cx: &Cx, scene: &Scene) {
         link_cards(ui, cx, &scene.links);
         // Symbols that recall this scene.
         let recalled: Vec<String> = lib
-            .symbols
-            .iter()
-            .filter(|s| {
-                s.scenes.contains(&scene.id)
-                    || s.regions.iter().any(|r| r.scenes.contains(&scene.id))
-            })
+            .symbols_linking_scene(&scene.id)
             .map(|s| s.id.to_string())
             .collect();
         if !recalled.is_empty() {
@@ -495,11 +490,7 @@ fn adapter_page(ui: &mut Ui, cx: &Cx, a: &Adapter) {
         ui.label(format!("triggers: {}", a.triggers.join(", ")));
         super::inspector::adapter_file(ui, cx, a);
         let users: Vec<String> = lib
-            .symbols
-            .iter()
-            .filter(|s| {
-                s.adapters.contains(&a.id) || s.regions.iter().any(|r| r.adapters.contains(&a.id))
-            })
+            .symbols_linking_adapter(&a.id)
             .map(|s| s.id.to_string())
             .collect();
         ui.add_space(6.0);
