@@ -111,6 +111,24 @@ impl History {
         Ok(&self.current)
     }
 
+    /// Replaces the whole library as one undo step (restoring recovered edits, a reload
+    /// that keeps the history).
+    pub fn replace(&mut self, library: Library, label: &str) -> &Revision {
+        let next = Revision::new(library);
+        self.undo.push(Step {
+            label: label.to_string(),
+            before: self.current.clone(),
+            after: next.clone(),
+        });
+        if self.undo.len() > MAX_UNDO {
+            self.undo.remove(0);
+        }
+        self.gesture = None;
+        self.redo.clear();
+        self.current = next;
+        &self.current
+    }
+
     /// Ends the gesture in progress: the next edit starts a new step whatever its key.
     pub fn seal(&mut self) {
         self.gesture = None;

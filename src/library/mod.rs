@@ -25,10 +25,10 @@ use crate::glyph::{self, FillRule, FontSet, GlyphError, Outline};
 use crate::names::named_enum;
 
 pub use edit::{Edit, EditError, LinkTarget, apply};
-pub use format::{FORMAT_VERSION, to_toml};
+pub use format::{FORMAT_VERSION, to_toml, update_toml};
 pub use history::{History, Revision};
 pub use ids::{AdapterId, SceneId, SymbolId, TourId};
-pub use save::{SaveError, backup_path, save, save_text};
+pub use save::{SaveError, backup_path, save, save_over, save_text};
 
 /// The library every install has: `assets/library/hologlyph.toml`.
 pub fn bundled_path() -> PathBuf {
@@ -172,6 +172,29 @@ pub struct Symbol {
 }
 
 impl Symbol {
+    /// A symbol with only an id and a glyph: no meaning yet.
+    pub fn new(id: SymbolId, glyph: GlyphRef) -> Self {
+        Self {
+            name: id.to_string(),
+            id,
+            glyph,
+            gloss: String::new(),
+            lineage: Lineage::Hieroglyph,
+            style: Lineage::Hieroglyph.default_style(),
+            archetype: String::new(),
+            transition: None,
+            components: Vec::new(),
+            tags: Vec::new(),
+            scenes: Vec::new(),
+            adapters: Vec::new(),
+            output: None,
+            texts: BTreeMap::new(),
+            regions: Vec::new(),
+            embedding: None,
+            original: None,
+        }
+    }
+
     /// Whether the symbol or one of its region links names scene `id`.
     pub fn links_scene(&self, id: &str) -> bool {
         self.scenes.iter().any(|s| s == id)
@@ -384,6 +407,9 @@ impl std::fmt::Display for Problem {
 pub struct Loaded {
     pub library: Library,
     pub problems: Vec<Problem>,
+    /// The text read, kept so that a save can keep its comments and layout
+    /// ([`save_over`]).
+    pub text: String,
 }
 
 impl Loaded {
@@ -426,6 +452,7 @@ pub fn load_str(text: &str, path: &Path) -> Loaded {
     Loaded {
         library: parsed.library,
         problems: parsed.problems,
+        text: text.to_string(),
     }
 }
 

@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::{Library, to_toml};
+use super::{Library, to_toml, update_toml};
 use crate::output::{self, OutputError};
 
 /// Why a save failed. The file on disk is then still the previous version.
@@ -31,6 +31,22 @@ pub fn backup_path(path: &Path) -> PathBuf {
 /// Saves `library` to `path` atomically, keeping the previous file as [`backup_path`].
 pub fn save(library: &Library, path: &Path) -> Result<(), SaveError> {
     save_text(&to_toml(library), path)
+}
+
+/// Saves `library` to `path` over the file it was read from: `disk` is that file's text and
+/// the library it was read as. Comments, layout and untouched entries are kept as written
+/// ([`update_toml`]); without `disk`, or when that text is not TOML, a fresh file is
+/// written. Returns the text written.
+pub fn save_over(
+    library: &Library,
+    path: &Path,
+    disk: Option<(&str, &Library)>,
+) -> Result<String, SaveError> {
+    let text = disk
+        .and_then(|(text, base)| update_toml(text, base, library))
+        .unwrap_or_else(|| to_toml(library));
+    save_text(&text, path)?;
+    Ok(text)
 }
 
 /// Saves library text atomically with a backup (also used by tests of the mechanism).

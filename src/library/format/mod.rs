@@ -8,6 +8,7 @@
 
 mod read;
 mod spans;
+mod update;
 mod write;
 
 use std::ops::Range;
@@ -16,6 +17,7 @@ use super::{Library, Problem};
 
 pub(super) use read::parse;
 pub(super) use spans::{line_column, problem};
+pub use update::update_toml;
 pub use write::to_toml;
 
 /// The format version this build reads and writes.

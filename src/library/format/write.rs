@@ -3,7 +3,9 @@
 use toml_edit::{Array, ArrayOfTables, DocumentMut, InlineTable, Item, Table, Value};
 
 use super::{FORMAT_NAME, FORMAT_VERSION};
-use crate::library::{GlyphRef, Library, Original, Weighted};
+use crate::library::{
+    Adapter, Concept, GlyphRef, Library, Original, Scene, Symbol, Tour, Weighted,
+};
 
 fn str_array<T: AsRef<str>>(items: &[T]) -> Array {
     items.iter().map(AsRef::as_ref).collect()
@@ -36,191 +38,200 @@ fn float_array(v: &[f32]) -> Array {
 }
 
 /// The library as TOML text in the documented format. Comments of a hand-written file are
-/// not kept (the model does not hold them).
+/// not kept here (the model does not hold them): [`update_toml`] keeps them.
 pub fn to_toml(lib: &Library) -> String {
+    fresh_document(lib).to_string()
+}
+
+/// The library as a fresh TOML document in the documented layout.
+pub(super) fn fresh_document(lib: &Library) -> DocumentMut {
     let mut doc = DocumentMut::new();
     doc.insert("format", toml_edit::value(FORMAT_NAME));
     doc.insert("version", toml_edit::value(FORMAT_VERSION));
     doc.insert("title", toml_edit::value(lib.title.as_str()));
     doc.insert("description", toml_edit::value(lib.description.as_str()));
     doc.insert("axes", toml_edit::value(str_array(&lib.axes)));
-
-    let mut concepts = ArrayOfTables::new();
-    for c in &lib.concepts {
-        let mut t = Table::new();
-        t.insert("name", toml_edit::value(c.name.as_str()));
-        if !c.gloss.is_empty() {
-            t.insert("gloss", toml_edit::value(c.gloss.as_str()));
-        }
-        if let Some([r, g, b]) = c.colour {
-            t.insert(
-                "colour",
-                toml_edit::value(format!("#{r:02x}{g:02x}{b:02x}")),
-            );
-        }
-        let mut v = InlineTable::new();
-        for (axis, &w) in lib.axes.iter().zip(&c.vector) {
-            if w != 0.0 {
-                v.insert(axis, Value::from(round(w as f64)));
-            }
-        }
-        t.insert("vector", toml_edit::value(v));
-        concepts.push(t);
-    }
+    let concepts = lib.concepts.iter().map(|c| concept_table(lib, c)).collect();
     doc.insert("concept", Item::ArrayOfTables(concepts));
-
-    let mut symbols = ArrayOfTables::new();
-    for s in &lib.symbols {
-        let mut t = Table::new();
-        t.insert("id", toml_edit::value(s.id.as_str()));
-        let mut g = InlineTable::new();
-        match &s.glyph {
-            GlyphRef::Char { ch, font } => {
-                g.insert("char", Value::from(ch.to_string()));
-                if let Some(f) = font {
-                    g.insert("font", Value::from(f.to_string_lossy().into_owned()));
-                }
-            }
-            GlyphRef::Svg { file } => {
-                g.insert("svg", Value::from(file.to_string_lossy().into_owned()));
-            }
-            GlyphRef::Path { data, even_odd } => {
-                g.insert("path", Value::from(data.as_str()));
-                if *even_odd {
-                    g.insert("fill", Value::from("evenodd"));
-                }
-            }
-            GlyphRef::Strokes { strokes, width } => {
-                let arr: Array = strokes
-                    .iter()
-                    .map(|stroke| {
-                        let pts: Array = stroke
-                            .iter()
-                            .map(|p| Value::Array(p.iter().copied().collect()))
-                            .collect();
-                        Value::Array(pts)
-                    })
-                    .collect();
-                g.insert("strokes", Value::Array(arr));
-                g.insert("width", Value::from(*width));
-            }
-        }
-        t.insert("glyph", toml_edit::value(g));
-        t.insert("name", toml_edit::value(s.name.as_str()));
-        t.insert("gloss", toml_edit::value(s.gloss.as_str()));
-        t.insert("lineage", toml_edit::value(s.lineage.name()));
-        if s.style != s.lineage.default_style() {
-            t.insert("style", toml_edit::value(s.style.name()));
-        }
-        t.insert("archetype", toml_edit::value(s.archetype.as_str()));
-        if let Some(tr) = &s.transition {
-            t.insert("transition", toml_edit::value(tr.as_str()));
-        }
-        t.insert("components", toml_edit::value(weights_table(&s.components)));
-        if !s.tags.is_empty() {
-            t.insert("tags", toml_edit::value(str_array(&s.tags)));
-        }
-        t.insert("scenes", toml_edit::value(str_array(&s.scenes)));
-        t.insert("adapters", toml_edit::value(str_array(&s.adapters)));
-        if let Some(o) = &s.output {
-            t.insert("output", toml_edit::value(o.as_str()));
-        }
-        if let Some(e) = &s.embedding {
-            t.insert("embedding", toml_edit::value(float_array(e)));
-        }
-        if !s.texts.is_empty() {
-            let mut texts = Table::new();
-            for (r, text) in &s.texts {
-                texts.insert(r.name(), toml_edit::value(text.as_str()));
-            }
-            t.insert("texts", Item::Table(texts));
-        }
-        if let Some(o) = &s.original {
-            t.insert("original", Item::Table(original_table(o)));
-        }
-        if !s.regions.is_empty() {
-            let mut regions = ArrayOfTables::new();
-            for r in &s.regions {
-                let mut rt = Table::new();
-                rt.insert("id", toml_edit::value(r.id.as_str()));
-                rt.insert("label", toml_edit::value(r.label.as_str()));
-                rt.insert(
-                    "at",
-                    toml_edit::value(r.anchor.iter().copied().collect::<Array>()),
-                );
-                if !r.scenes.is_empty() {
-                    rt.insert("scenes", toml_edit::value(str_array(&r.scenes)));
-                }
-                if !r.adapters.is_empty() {
-                    rt.insert("adapters", toml_edit::value(str_array(&r.adapters)));
-                }
-                regions.push(rt);
-            }
-            t.insert("region", Item::ArrayOfTables(regions));
-        }
-        symbols.push(t);
-    }
+    let symbols = lib.symbols.iter().map(|s| symbol_table(s)).collect();
     doc.insert("symbol", Item::ArrayOfTables(symbols));
-
-    let mut scenes = ArrayOfTables::new();
-    for s in &lib.scenes {
-        let mut t = Table::new();
-        t.insert("id", toml_edit::value(s.id.as_str()));
-        t.insert("title", toml_edit::value(s.title.as_str()));
-        t.insert("text", toml_edit::value(s.text.as_str()));
-        t.insert("components", toml_edit::value(weights_table(&s.components)));
-        if !s.links.is_empty() {
-            t.insert("links", toml_edit::value(str_array(&s.links)));
-        }
-        if let Some(e) = &s.embedding {
-            t.insert("embedding", toml_edit::value(float_array(e)));
-        }
-        if let Some(o) = &s.original {
-            t.insert("original", Item::Table(original_table(o)));
-        }
-        scenes.push(t);
-    }
+    let scenes = lib.scenes.iter().map(|s| scene_table(s)).collect();
     doc.insert("scene", Item::ArrayOfTables(scenes));
-
-    let mut adapters = ArrayOfTables::new();
-    for a in &lib.adapters {
-        let mut t = Table::new();
-        t.insert("id", toml_edit::value(a.id.as_str()));
-        t.insert("name", toml_edit::value(a.name.as_str()));
-        if !a.description.is_empty() {
-            t.insert("description", toml_edit::value(a.description.as_str()));
-        }
-        t.insert("triggers", toml_edit::value(str_array(&a.triggers)));
-        if let Some(f) = &a.file {
-            t.insert("file", toml_edit::value(f.to_string_lossy().into_owned()));
-        }
-        if let Some(o) = &a.original {
-            t.insert("original", Item::Table(original_table(o)));
-        }
-        adapters.push(t);
-    }
+    let adapters = lib.adapters.iter().map(|a| adapter_table(a)).collect();
     doc.insert("adapter", Item::ArrayOfTables(adapters));
-
-    let mut tours = ArrayOfTables::new();
-    for tour in &lib.tours {
-        let mut t = Table::new();
-        t.insert("id", toml_edit::value(tour.id.as_str()));
-        t.insert("title", toml_edit::value(tour.title.as_str()));
-        let mut steps = ArrayOfTables::new();
-        for s in &tour.steps {
-            let mut st = Table::new();
-            st.insert("symbol", toml_edit::value(s.symbol.as_str()));
-            if let Some(r) = &s.region {
-                st.insert("region", toml_edit::value(r.as_str()));
-            }
-            st.insert("register", toml_edit::value(s.register.name()));
-            st.insert("caption", toml_edit::value(s.caption.as_str()));
-            st.insert("seconds", toml_edit::value(round(s.seconds as f64)));
-            steps.push(st);
-        }
-        t.insert("step", Item::ArrayOfTables(steps));
-        tours.push(t);
-    }
+    let tours = lib.tours.iter().map(|t| tour_table(t)).collect();
     doc.insert("tour", Item::ArrayOfTables(tours));
-    doc.to_string()
+    doc
+}
+
+fn concept_table(lib: &Library, c: &Concept) -> Table {
+    let mut t = Table::new();
+    t.insert("name", toml_edit::value(c.name.as_str()));
+    if !c.gloss.is_empty() {
+        t.insert("gloss", toml_edit::value(c.gloss.as_str()));
+    }
+    if let Some([r, g, b]) = c.colour {
+        t.insert(
+            "colour",
+            toml_edit::value(format!("#{r:02x}{g:02x}{b:02x}")),
+        );
+    }
+    let mut v = InlineTable::new();
+    for (axis, &w) in lib.axes.iter().zip(&c.vector) {
+        if w != 0.0 {
+            v.insert(axis, Value::from(round(w as f64)));
+        }
+    }
+    t.insert("vector", toml_edit::value(v));
+    t
+}
+
+fn glyph_table(glyph: &GlyphRef) -> InlineTable {
+    let mut g = InlineTable::new();
+    match glyph {
+        GlyphRef::Char { ch, font } => {
+            g.insert("char", Value::from(ch.to_string()));
+            if let Some(f) = font {
+                g.insert("font", Value::from(f.to_string_lossy().into_owned()));
+            }
+        }
+        GlyphRef::Svg { file } => {
+            g.insert("svg", Value::from(file.to_string_lossy().into_owned()));
+        }
+        GlyphRef::Path { data, even_odd } => {
+            g.insert("path", Value::from(data.as_str()));
+            if *even_odd {
+                g.insert("fill", Value::from("evenodd"));
+            }
+        }
+        GlyphRef::Strokes { strokes, width } => {
+            let arr: Array = strokes
+                .iter()
+                .map(|stroke| {
+                    let pts: Array = stroke
+                        .iter()
+                        .map(|p| Value::Array(p.iter().copied().collect()))
+                        .collect();
+                    Value::Array(pts)
+                })
+                .collect();
+            g.insert("strokes", Value::Array(arr));
+            g.insert("width", Value::from(*width));
+        }
+    }
+    g
+}
+
+fn symbol_table(s: &Symbol) -> Table {
+    let mut t = Table::new();
+    t.insert("id", toml_edit::value(s.id.as_str()));
+    t.insert("glyph", toml_edit::value(glyph_table(&s.glyph)));
+    t.insert("name", toml_edit::value(s.name.as_str()));
+    t.insert("gloss", toml_edit::value(s.gloss.as_str()));
+    t.insert("lineage", toml_edit::value(s.lineage.name()));
+    if s.style != s.lineage.default_style() {
+        t.insert("style", toml_edit::value(s.style.name()));
+    }
+    t.insert("archetype", toml_edit::value(s.archetype.as_str()));
+    if let Some(tr) = &s.transition {
+        t.insert("transition", toml_edit::value(tr.as_str()));
+    }
+    t.insert("components", toml_edit::value(weights_table(&s.components)));
+    if !s.tags.is_empty() {
+        t.insert("tags", toml_edit::value(str_array(&s.tags)));
+    }
+    t.insert("scenes", toml_edit::value(str_array(&s.scenes)));
+    t.insert("adapters", toml_edit::value(str_array(&s.adapters)));
+    if let Some(o) = &s.output {
+        t.insert("output", toml_edit::value(o.as_str()));
+    }
+    if let Some(e) = &s.embedding {
+        t.insert("embedding", toml_edit::value(float_array(e)));
+    }
+    if !s.texts.is_empty() {
+        let mut texts = Table::new();
+        for (r, text) in &s.texts {
+            texts.insert(r.name(), toml_edit::value(text.as_str()));
+        }
+        t.insert("texts", Item::Table(texts));
+    }
+    if let Some(o) = &s.original {
+        t.insert("original", Item::Table(original_table(o)));
+    }
+    if !s.regions.is_empty() {
+        let mut regions = ArrayOfTables::new();
+        for r in &s.regions {
+            let mut rt = Table::new();
+            rt.insert("id", toml_edit::value(r.id.as_str()));
+            rt.insert("label", toml_edit::value(r.label.as_str()));
+            rt.insert(
+                "at",
+                toml_edit::value(r.anchor.iter().copied().collect::<Array>()),
+            );
+            if !r.scenes.is_empty() {
+                rt.insert("scenes", toml_edit::value(str_array(&r.scenes)));
+            }
+            if !r.adapters.is_empty() {
+                rt.insert("adapters", toml_edit::value(str_array(&r.adapters)));
+            }
+            regions.push(rt);
+        }
+        t.insert("region", Item::ArrayOfTables(regions));
+    }
+    t
+}
+
+fn scene_table(s: &Scene) -> Table {
+    let mut t = Table::new();
+    t.insert("id", toml_edit::value(s.id.as_str()));
+    t.insert("title", toml_edit::value(s.title.as_str()));
+    t.insert("text", toml_edit::value(s.text.as_str()));
+    t.insert("components", toml_edit::value(weights_table(&s.components)));
+    if !s.links.is_empty() {
+        t.insert("links", toml_edit::value(str_array(&s.links)));
+    }
+    if let Some(e) = &s.embedding {
+        t.insert("embedding", toml_edit::value(float_array(e)));
+    }
+    if let Some(o) = &s.original {
+        t.insert("original", Item::Table(original_table(o)));
+    }
+    t
+}
+
+fn adapter_table(a: &Adapter) -> Table {
+    let mut t = Table::new();
+    t.insert("id", toml_edit::value(a.id.as_str()));
+    t.insert("name", toml_edit::value(a.name.as_str()));
+    if !a.description.is_empty() {
+        t.insert("description", toml_edit::value(a.description.as_str()));
+    }
+    t.insert("triggers", toml_edit::value(str_array(&a.triggers)));
+    if let Some(f) = &a.file {
+        t.insert("file", toml_edit::value(f.to_string_lossy().into_owned()));
+    }
+    if let Some(o) = &a.original {
+        t.insert("original", Item::Table(original_table(o)));
+    }
+    t
+}
+
+fn tour_table(tour: &Tour) -> Table {
+    let mut t = Table::new();
+    t.insert("id", toml_edit::value(tour.id.as_str()));
+    t.insert("title", toml_edit::value(tour.title.as_str()));
+    let mut steps = ArrayOfTables::new();
+    for s in &tour.steps {
+        let mut st = Table::new();
+        st.insert("symbol", toml_edit::value(s.symbol.as_str()));
+        if let Some(r) = &s.region {
+            st.insert("region", toml_edit::value(r.as_str()));
+        }
+        st.insert("register", toml_edit::value(s.register.name()));
+        st.insert("caption", toml_edit::value(s.caption.as_str()));
+        st.insert("seconds", toml_edit::value(round(s.seconds as f64)));
+        steps.push(st);
+    }
+    t.insert("step", Item::ArrayOfTables(steps));
+    t
 }
