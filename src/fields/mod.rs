@@ -46,6 +46,9 @@ pub struct FieldOptions {
     pub tolerance_fraction: f64,
     /// Standard deviation of the density blur, in em. Default value: 0.02.
     pub density_sigma_em: f64,
+    /// A fixed frame: the grid covers this em rect (plus the margin) instead of the
+    /// glyph's bounds, so that editing the outline does not move the view. Default: `None`.
+    pub frame: Option<EmRect>,
 }
 
 impl FieldOptions {
@@ -55,6 +58,7 @@ impl FieldOptions {
         tolerance: None,
         tolerance_fraction: 1.25e-4,
         density_sigma_em: 0.02,
+        frame: None,
     };
 
     pub fn with_size(mut self, size: u32) -> Self {
@@ -64,6 +68,11 @@ impl FieldOptions {
 
     pub fn with_tolerance(mut self, tolerance: Option<f64>) -> Self {
         self.tolerance = tolerance;
+        self
+    }
+
+    pub fn with_frame(mut self, frame: Option<EmRect>) -> Self {
+        self.frame = frame;
         self
     }
 

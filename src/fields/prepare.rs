@@ -103,7 +103,8 @@ impl Prepared {
                 what: outline.source.describe(),
             }));
         }
-        let grid = FieldGrid::around(boundary.bounds, size, options.margin_for(boundary.bounds));
+        let frame = options.frame.unwrap_or(boundary.bounds);
+        let grid = FieldGrid::around(frame, size, options.margin_for(frame));
         Ok(Self::from_boundary(
             boundary,
             grid,

@@ -1,9 +1,11 @@
 //! Glyph sources (font characters, SVG files, bare path data) → outlines in em units, y up.
 
+pub mod contours;
 mod flatten;
 pub mod font;
 pub mod samples;
 mod svg;
+pub mod system_fonts;
 pub mod unicode;
 
 use std::path::PathBuf;
