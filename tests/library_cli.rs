@@ -1,4 +1,4 @@
-//! The library commands end to end: `check`, `unfold`, `search`.
+//! The library commands end to end: `check`, `unfold`, `search`, `add`, `link`, `unlink`.
 
 use std::process::{Command, Output};
 
@@ -160,4 +160,97 @@ fn link_and_unlink_edit_a_library_file_through_the_same_edits_as_the_window() {
         unlinked.symbol("fire").expect("still there").regions[0],
         fire.regions[0]
     );
+}
+
+#[test]
+fn add_then_link_at_a_new_region_keep_the_files_comments() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("lib.toml");
+    std::fs::copy(hologlyph::library::bundled_path(), &path).expect("copy");
+    let lib_arg = path.to_str().expect("utf-8");
+    let original = std::fs::read_to_string(&path).expect("read");
+
+    let out = stdout_ok(&[
+        "add",
+        "--char",
+        "⚕",
+        "--name",
+        "staff of aesculapius",
+        "--gloss",
+        "care that climbs",
+        "--lineage",
+        "graph",
+        "--component",
+        "ascent=0.7",
+        "--tag",
+        "healing",
+        "--library",
+        lib_arg,
+    ]);
+    assert!(out.contains("add symbol u2695"), "{out}");
+    let out = stdout_ok(&[
+        "link",
+        "u2695",
+        "stem",
+        "--scene",
+        "Δ41",
+        "--at",
+        "0.3,0.4",
+        "--label",
+        "the staff",
+        "--library",
+        lib_arg,
+    ]);
+    assert!(out.contains("link region stem → Δ41"), "{out}");
+
+    let loaded = hologlyph::library::load(&path).expect("reloads");
+    assert!(!loaded.has_errors(), "{:?}", loaded.problems);
+    let s = loaded.library.symbol("u2695").expect("added");
+    assert_eq!(s.glyph.character(), Some('⚕'));
+    assert_eq!(s.lineage, hologlyph::library::Lineage::Graph);
+    assert_eq!(s.components[0].concept, "ascent");
+    assert_eq!(s.tags, ["healing"]);
+    assert_eq!(s.regions[0].id, "stem");
+    assert_eq!(s.regions[0].label, "the staff");
+    assert_eq!(s.regions[0].anchor, [0.3, 0.4]);
+    assert_eq!(s.regions[0].scenes, ["Δ41"]);
+    // Every line of the original is still there, in order: the file was edited, not
+    // rewritten.
+    let text = std::fs::read_to_string(&path).expect("read");
+    let mut lines = text.lines();
+    for line in original.lines() {
+        assert!(lines.any(|l| l == line), "lost: {line}");
+    }
+
+    // Bad input: a located refusal, and the file is unchanged.
+    let before = std::fs::read(&path).expect("read");
+    let out = hologlyph(&["add", "--char", "⚕", "--library", lib_arg]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("already has a symbol “u2695”"), "{err}");
+    let out = hologlyph(&[
+        "add",
+        "--path",
+        "M 0 0 L",
+        "--id",
+        "broken",
+        "--library",
+        lib_arg,
+    ]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("lib.toml:") && err.contains("broken"), "{err}");
+    let out = hologlyph(&[
+        "link",
+        "u2695",
+        "stem",
+        "--scene",
+        "Δ-none",
+        "--library",
+        lib_arg,
+    ]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("Δ-none"), "{err}");
+    assert_eq!(std::fs::read(&path).expect("read"), before);
 }

@@ -45,6 +45,8 @@ pub enum Command {
     Unfold(library::UnfoldArgs),
     /// Find symbols by name, gloss, component, character or U+XXXX; or --near SYMBOL.
     Search(library::SearchArgs),
+    /// Add a symbol from a character, an SVG file or path data, and save the library.
+    Add(super::edit::AddArgs),
     /// Link a region of a symbol to a scene or adapter, and save the library.
     Link(super::edit::LinkArgs),
     /// Remove a region's link to a scene or adapter, and save the library.
@@ -105,7 +107,7 @@ pub struct SourceArgs {
 
 /// A parser for an enum named in [`crate::names`]: its words are the possible values, as
 /// `--help` lists them.
-fn named<T: Named + Clone + Send + Sync>() -> impl TypedValueParser<Value = T> {
+pub(super) fn named<T: Named + Clone + Send + Sync>() -> impl TypedValueParser<Value = T> {
     PossibleValuesParser::new(T::all().iter().map(|v| v.name())).map(|word| {
         T::all()
             .iter()

@@ -50,6 +50,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Check(args) => library::check_command(&args),
         Command::Unfold(args) => library::unfold_command(&args),
         Command::Search(args) => library::search_command(&args),
+        Command::Add(args) => edit::add_command(&args),
         Command::Link(args) => edit::link_command(&args, true),
         Command::Unlink(args) => edit::link_command(&args, false),
     }
@@ -58,8 +59,14 @@ pub fn run(cli: Cli) -> Result<()> {
 fn open_command(args: OpenArgs) -> Result<()> {
     crate::app::run(crate::app::StartOptions {
         library: args.library,
-        screenshot: args.screenshot,
+        screenshot: args.screenshot.clone(),
         fresh: args.fresh,
         started: Some(Instant::now()),
+        // Unsaved edits are journalled beside eframe's settings (not for a screenshot run).
+        recovery_dir: args
+            .screenshot
+            .is_none()
+            .then(|| eframe::storage_dir("Hologlyph").map(|d| d.join("recovery")))
+            .flatten(),
     })
 }
