@@ -281,6 +281,14 @@ fn tables_that_could_not_be_read_are_kept() {
     );
     let loaded = library::load_str(&text, Path::new("hand.toml"));
     assert!(loaded.has_errors());
+    // The error is placed in the stair's entry, and says so (the browser marks it).
+    assert!(
+        loaded
+            .errors()
+            .all(|p| p.symbol.as_ref().is_some_and(|s| s == "stair")),
+        "{:?}",
+        loaded.problems
+    );
     let next = with_symbol(&loaded.library, "fire", |s| s.name = "Flame".into());
     let saved = update_toml(&text, &loaded.library, &next).unwrap();
     assert!(

@@ -6,15 +6,17 @@ use std::path::{Path, PathBuf};
 
 use std::sync::Arc;
 
-use super::commands::Command;
+use super::commands::{Command, LeaveChoice};
 use super::document::Document;
 use super::jobs::{ComputedGlyph, Done, GlyphKey, UnfoldKey};
 use super::navigation::Focus;
 use super::shown::ShownGlyph;
 use super::view::{Hover, ViewTransform};
+use super::windows::Leave;
 use super::{HologlyphApp, theme};
 use crate::fields::{FieldOptions, Prepared};
 use crate::hologram::{self, Frame, HologramRenderer};
+use crate::library::GlyphRef;
 use crate::protocol::Unfolding;
 
 impl HologlyphApp {
@@ -32,24 +34,54 @@ impl HologlyphApp {
         }
     }
 
-    fn apply(&mut self, c: Command, ctx: &egui::Context) {
+    pub(super) fn apply(&mut self, c: Command, ctx: &egui::Context) {
         let st = &mut self.state;
         match c {
-            Command::OpenLibrary => {
-                if let Some(path) = rfd::FileDialog::new()
-                    .set_title("Open a Hologlyph library")
-                    .add_filter("Hologlyph library", &["toml"])
-                    .pick_file()
-                {
-                    self.open_library(&path);
-                }
-            }
-            Command::OpenRecent(path) => self.open_library(&path),
+            Command::OpenLibrary => self.leave(Leave::OpenDialog, ctx),
+            Command::OpenRecent(path) => self.leave(Leave::Open(path), ctx),
             Command::ReloadLibrary => {
                 let path = st.doc.path.clone();
-                self.open_library(&path);
+                self.leave(Leave::Open(path), ctx);
             }
-            Command::SaveLibrary => self.save_library(),
+            Command::NewLibrary => self.leave(Leave::NewLibrary, ctx),
+            Command::SaveLibrary => {
+                self.save_library();
+            }
+            Command::SaveWithErrors => {
+                st.windows.save_with_errors = true;
+                self.save_library();
+            }
+            Command::SaveLibraryAs => {
+                self.save_library_as();
+            }
+            Command::Leave(choice) => {
+                let Some(leave) = st.windows.leaving.take() else {
+                    return;
+                };
+                match choice {
+                    LeaveChoice::Cancel => {}
+                    LeaveChoice::Save => {
+                        if self.save_library() {
+                            self.left(leave, ctx);
+                        }
+                    }
+                    LeaveChoice::Discard => {
+                        let path = st.doc.path.clone();
+                        if let Some(r) = &mut self.rt.recovery {
+                            r.discard(&path);
+                        }
+                        self.left(leave, ctx);
+                    }
+                }
+            }
+            Command::RestoreRecovered => self.restore_recovered(ctx),
+            Command::DiscardRecovered => {
+                if let Some(r) = st.recovered.take() {
+                    let _ = std::fs::remove_file(&r.found.file);
+                    st.status.info("discarded the recovered edits");
+                }
+            }
+            Command::Editor(e) => self.apply_editor(e, ctx),
             Command::ExportPng => self.export_png(),
             Command::ExportSound => self.export_sound(),
             Command::PlaySound => self.play_sound(),
@@ -170,48 +202,163 @@ impl HologlyphApp {
             Command::ShowProblems => st.windows.problems = true,
             Command::CloseHelp => st.windows.help = false,
             Command::CloseProblems => st.windows.problems = false,
-            Command::Quit => ctx.send_viewport_cmd(egui::ViewportCommand::Close),
+            Command::Quit => self.leave(Leave::Quit, ctx),
+        }
+    }
+
+    /// Leaves the library (quit, open another, start a new one): at once when it has no
+    /// unsaved changes, else after the user answers Save / Discard / Cancel.
+    fn leave(&mut self, leave: Leave, ctx: &egui::Context) {
+        if self.state.doc.history().is_dirty() {
+            self.state.windows.leaving = Some(leave);
+        } else {
+            self.left(leave, ctx);
+        }
+    }
+
+    /// Does what leaving was for, the unsaved changes saved or discarded.
+    fn left(&mut self, leave: Leave, ctx: &egui::Context) {
+        match leave {
+            Leave::Quit => {
+                self.rt.may_close = true;
+                ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+            }
+            Leave::OpenDialog => {
+                if let Some(path) = rfd::FileDialog::new()
+                    .set_title("Open a Hologlyph library")
+                    .add_filter("Hologlyph library", &["toml"])
+                    .pick_file()
+                {
+                    self.open_library(&path);
+                }
+            }
+            Leave::Open(path) => self.open_library(&path),
+            Leave::NewLibrary => {
+                let doc = Document::untitled();
+                self.set_document(doc);
+                self.state.edit.on = true;
+                self.state
+                    .status
+                    .info("a new library: make a symbol with Ctrl+N, save it with Ctrl+S");
+            }
         }
     }
 
     /// Opens a library file in the background, replacing the current one when it is read.
     /// A file with problems opens with them listed; a file that cannot be read leaves the
-    /// current library and says why. Unsaved changes are never dropped for it.
+    /// current library and says why. Callers ask about unsaved changes first ([`Self::leave`]).
     pub fn open_library(&mut self, path: &Path) {
         let st = &mut self.state;
-        if st.doc.history().is_dirty() {
-            st.status.error(format!(
-                "{} has unsaved changes: save them (Ctrl+S) or undo them before opening a library",
-                st.doc.path.display()
-            ));
-            return;
-        }
         st.status.info(format!("opening {}…", path.display()));
         self.rt.jobs.open(path.to_path_buf());
     }
 
-    /// Writes the library when it has changes. A library that was read with errors is not
-    /// written: what could not be read would be lost.
-    fn save_library(&mut self) {
+    /// Writes the library when it has changes; returns whether it is saved. A library that
+    /// was read with errors is written only after the user confirms it in the problems
+    /// window (what could not be read is kept as written; only edited entries change).
+    fn save_library(&mut self) -> bool {
         let st = &mut self.state;
+        if st.doc.untitled {
+            return self.save_library_as();
+        }
         let path = st.doc.path.display().to_string();
         if !st.doc.history().is_dirty() {
             st.status.info(format!("{path} has no unsaved changes"));
-        } else if st
+            return true;
+        }
+        let errors = st
             .doc
             .problems
             .iter()
-            .any(|p| p.severity == crate::library::Severity::Error)
-        {
+            .any(|p| p.severity == crate::library::Severity::Error);
+        if errors && !st.windows.save_with_errors {
+            st.windows.problems = true;
             st.status.error(format!(
-                "not saved: {path} was read with errors, and saving would drop what could not be read"
+                "not saved: {path} was read with errors; confirm in the problems window to save anyway"
             ));
-        } else {
-            match st.doc.save() {
-                Ok(()) => st.status.info(format!("saved {path}")),
-                Err(e) => st.status.error(format!("not saved: {e}")),
+            return false;
+        }
+        match st.doc.save() {
+            Ok(()) => {
+                st.status.info(format!("saved {path}"));
+                true
+            }
+            Err(e) => {
+                st.status.error(format!("not saved: {e}"));
+                false
             }
         }
+    }
+
+    /// Asks where, then saves there; the document is that file from then on.
+    fn save_library_as(&mut self) -> bool {
+        let st = &mut self.state;
+        let name = st
+            .doc
+            .path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "library.toml".into());
+        let Some(path) = rfd::FileDialog::new()
+            .set_title("Save the library as")
+            .add_filter("Hologlyph library", &["toml"])
+            .set_file_name(name)
+            .save_file()
+        else {
+            return false;
+        };
+        self.save_to(&path)
+    }
+
+    /// Saves to `path` (Save as…, and tests).
+    pub fn save_to(&mut self, path: &Path) -> bool {
+        let st = &mut self.state;
+        let old = st.doc.path.clone();
+        match st.doc.save_as(path) {
+            Ok(()) => {
+                st.settings.remember_library(path.to_path_buf());
+                st.status.info(format!("saved {}", path.display()));
+                if let Some(r) = &mut self.rt.recovery {
+                    r.discard(&old);
+                }
+                true
+            }
+            Err(e) => {
+                st.status.error(format!("not saved: {e}"));
+                false
+            }
+        }
+    }
+
+    /// Puts the recovered edits back: the library they belong to, changed to what it was
+    /// when the app stopped, as one undo step (unsaved, so Ctrl+S writes them).
+    fn restore_recovered(&mut self, ctx: &egui::Context) {
+        let Some(r) = self.state.recovered.take() else {
+            return;
+        };
+        let library = match r.library {
+            Ok(l) => l,
+            Err(e) => {
+                self.state.status.error(e);
+                return;
+            }
+        };
+        let path = r.found.library_path.clone();
+        if std::path::absolute(&self.state.doc.path).ok() != std::path::absolute(&path).ok() {
+            let doc = match Document::open(&path) {
+                Ok(d) => d,
+                Err(_) => {
+                    Document::from_library(&path, crate::library::Library::default(), Vec::new())
+                }
+            };
+            self.set_document(doc);
+        }
+        self.state.doc.replace(library, "restore recovered edits");
+        self.state
+            .status
+            .info(format!("restored the unsaved edits of {}", path.display()));
+        self.library_changed(ctx);
+        let _ = std::fs::remove_file(&r.found.file);
     }
 
     /// Shows a newly opened document from its start.
@@ -230,6 +377,8 @@ impl HologlyphApp {
         st.view.hover = None;
         st.browser.selected = None;
         st.windows.problems = !st.doc.problems.is_empty();
+        st.windows.save_with_errors = false;
+        st.edit.frame = None;
         let lib = st.doc.library().clone();
         let errors = st
             .doc
@@ -352,6 +501,7 @@ impl HologlyphApp {
                                 fields_ms,
                                 gpu_ms,
                                 font,
+                                contours,
                             } = computed;
                             let view = match (&self.rt.gpu, gpu) {
                                 (Some(gpu), Some(gpu_fields)) => {
@@ -374,6 +524,7 @@ impl HologlyphApp {
                                 fields_ms,
                                 gpu_ms,
                                 font,
+                                contours: Some(contours),
                             });
                             st.shown.glyph_error = None;
                             self.rt.gpu_views_in_use(&Vec::from_iter(view));
@@ -405,6 +556,18 @@ impl HologlyphApp {
                     }
                     Err(e) => st.status.error(e.to_string()),
                 },
+                Done::Validated(Some((revision, problems))) => {
+                    if revision == st.doc.revision().number() {
+                        st.doc.problems = problems;
+                        st.doc.problems_revision = revision;
+                    }
+                }
+                Done::Validated(None) => {}
+                Done::FontsFor(c, result) => {
+                    if let Some(d) = &mut st.edit.new_symbol {
+                        d.fonts = Some((c, result));
+                    }
+                }
                 Done::Exported(Ok(message)) => st.status.info(message),
                 Done::Exported(Err(e)) => st.status.error(e),
                 Done::Shape {
@@ -429,12 +592,22 @@ impl HologlyphApp {
     /// Sends the jobs the state now needs: the focused glyph's fields, its unfolding, the
     /// shape neighbours, and the adapter files on show.
     pub(super) fn sync_jobs(&mut self) {
+        let frame = self.edit_frame();
         let st = &mut self.state;
+        let size = if st.edit.drag.is_some() {
+            super::editing::DRAG_FIELD
+        } else {
+            super::jobs::VIEW_FIELD
+        };
         let revision = st.doc.revision().clone();
         // Compared in place; a key is built (cloning the glyph) only when it changed.
         let same = match (st.focused_symbol(), &st.shown.wanted) {
             (Some(s), Some(w)) => {
-                w.symbol == s.id && w.glyph == s.glyph && w.base_dir == revision.base_dir
+                w.symbol == s.id
+                    && w.glyph == s.glyph
+                    && w.base_dir == revision.base_dir
+                    && w.size == size
+                    && w.frame == frame
             }
             (None, None) => true,
             _ => false,
@@ -444,17 +617,45 @@ impl HologlyphApp {
                 symbol: s.id.clone(),
                 glyph: s.glyph.clone(),
                 base_dir: revision.base_dir.clone(),
+                size,
+                frame,
             });
             st.shown.wanted = wanted.clone();
-            if let Some(key) = wanted
-                && st.shown.glyph.as_ref().is_none_or(|g| g.key != key)
-            {
-                self.rt.jobs.glyph(key, revision.clone());
+            let empty_drawing = |k: &GlyphKey| matches!(&k.glyph, GlyphRef::Path { data, .. } if data.trim().is_empty());
+            match wanted {
+                // A new drawing has nothing to compute yet: the view shows the pen's canvas.
+                Some(key) if empty_drawing(&key) => {
+                    st.shown.glyph = None;
+                    st.shown.glyph_error = Some((key, "an empty drawing".into()));
+                }
+                Some(key) if st.shown.glyph.as_ref().is_none_or(|g| g.key != key) => {
+                    self.rt.jobs.glyph(key, revision.clone());
+                }
+                _ => {}
             }
         }
-        // The protocol needs the glyph's fields (its sound follows the outline).
+        // The new-symbol dialog's character: which installed fonts have it.
+        if let Some(d) = &st.edit.new_symbol
+            && let Some(c) = d.text.trim().chars().next()
+            && d.fonts.as_ref().is_none_or(|(f, _)| *f != c)
+            && self.rt.fonts_asked != Some(c)
+        {
+            self.rt.fonts_asked = Some(c);
+            self.rt.jobs.fonts_for(c);
+        }
+        // The library's problems follow its edits (not while a point is dragged).
+        if st.doc.problems_revision != revision.number()
+            && st.edit.drag.is_none()
+            && self.rt.validating != Some(revision.number())
+        {
+            self.rt.validating = Some(revision.number());
+            self.rt.jobs.validate(revision.number(), st.doc.snapshot());
+        }
+        // The protocol needs the glyph's fields (its sound follows the outline); not while
+        // a point is dragged (it runs once the drag ends).
         let ready = st
             .shown_glyph()
+            .filter(|_| st.edit.drag.is_none())
             .filter(|g| Some(&g.key) == st.shown.wanted.as_ref())
             .map(|g| g.fields.clone());
         if let (Some(fields), Some(s)) = (ready, st.focused_symbol()) {

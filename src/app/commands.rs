@@ -5,9 +5,18 @@ use std::path::PathBuf;
 
 use egui::{Key, KeyboardShortcut, Modifiers};
 
+use super::editing::{EditorCommand, PointOp, Tool};
 use super::navigation::Focus;
 use crate::hologram::{Layer, Style};
 use crate::library::{Edit, Lineage, Register, SymbolId};
+
+/// What to do with unsaved changes when leaving a library (quitting, opening another).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LeaveChoice {
+    Save,
+    Discard,
+    Cancel,
+}
 
 /// Every action a person can take. Panels push these; [`super::HologlyphApp`] applies them
 /// in one place after the frame's panels are drawn.
@@ -18,6 +27,17 @@ pub enum Command {
     OpenRecent(PathBuf),
     ReloadLibrary,
     SaveLibrary,
+    /// Save although the library was read with errors (the user confirmed).
+    SaveWithErrors,
+    /// Save to another file (asks where).
+    SaveLibraryAs,
+    /// Start an empty library.
+    NewLibrary,
+    /// What to do with unsaved changes before leaving the library.
+    Leave(LeaveChoice),
+    /// Restore the edits a crash left (the recovery file found at start-up).
+    RestoreRecovered,
+    DiscardRecovered,
     ExportPng,
     ExportSound,
     PlaySound,
@@ -32,6 +52,8 @@ pub enum Command {
     },
     /// Ends the gesture in progress (the next edit is a step of its own).
     EndGesture,
+    /// Edit mode: tools, selection, the pen, the link picker, new symbols.
+    Editor(EditorCommand),
     CopyCharacter,
     CopyCodePoint,
     CopyGloss,
@@ -88,6 +110,24 @@ impl Command {
     pub fn label(&self) -> String {
         match self {
             Command::SaveLibrary => "Save library".into(),
+            Command::SaveLibraryAs => "Save library as…".into(),
+            Command::SaveWithErrors => "Save anyway".into(),
+            Command::NewLibrary => "New library".into(),
+            Command::Leave(LeaveChoice::Save) => "Save".into(),
+            Command::Leave(LeaveChoice::Discard) => "Discard changes".into(),
+            Command::Leave(LeaveChoice::Cancel) => "Cancel".into(),
+            Command::RestoreRecovered => "Restore the recovered edits".into(),
+            Command::DiscardRecovered => "Discard the recovered edits".into(),
+            Command::Editor(EditorCommand::Toggle) => "Edit mode".into(),
+            Command::Editor(EditorCommand::OpenNewSymbol) => "New symbol…".into(),
+            Command::Editor(EditorCommand::ToggleSnap) => "Snap to the em grid".into(),
+            Command::Editor(EditorCommand::SetTool(Tool::Pen)) => "Pen".into(),
+            Command::Editor(EditorCommand::SetTool(Tool::Select)) => "Select".into(),
+            Command::Editor(EditorCommand::ConvertToOutline) => "Convert to outline".into(),
+            Command::Editor(EditorCommand::Point(PointOp::Delete)) => "Delete point".into(),
+            Command::Editor(EditorCommand::PenFinish { .. }) => "Finish the contour".into(),
+            Command::Editor(EditorCommand::PenCancel) => "Cancel the contour".into(),
+            Command::Editor(e) => format!("{e:?}"),
             Command::Undo => "Undo".into(),
             Command::Redo => "Redo".into(),
             Command::Edit { edit, .. } => edit.label(),
@@ -148,7 +188,13 @@ impl Command {
             Command::Undo => k(Modifiers::COMMAND, Key::Z),
             Command::Redo => k(Modifiers::COMMAND | Modifiers::SHIFT, Key::Z),
             Command::ReloadLibrary => k(Modifiers::COMMAND, Key::R),
-            Command::ExportPng => k(Modifiers::COMMAND, Key::E),
+            Command::SaveLibraryAs => k(Modifiers::COMMAND | Modifiers::SHIFT, Key::S),
+            Command::ExportPng => k(Modifiers::COMMAND | Modifiers::SHIFT, Key::E),
+            Command::Editor(EditorCommand::Toggle) => k(Modifiers::COMMAND, Key::E),
+            Command::Editor(EditorCommand::OpenNewSymbol) => k(Modifiers::COMMAND, Key::N),
+            Command::Editor(EditorCommand::SetTool(Tool::Pen)) => k(Modifiers::NONE, Key::P),
+            Command::Editor(EditorCommand::SetTool(Tool::Select)) => k(Modifiers::NONE, Key::V),
+            Command::Editor(EditorCommand::ToggleSnap) => k(Modifiers::NONE, Key::G),
             Command::CopyCharacter => k(Modifiers::COMMAND | Modifiers::SHIFT, Key::C),
             Command::Back => k(Modifiers::ALT, Key::ArrowLeft),
             Command::Forward => k(Modifiers::ALT, Key::ArrowRight),
@@ -189,13 +235,21 @@ impl Command {
     pub fn with_shortcuts() -> Vec<Command> {
         let mut all = vec![
             Command::OpenLibrary,
+            // Before Save: egui's Ctrl+S also matches Ctrl+Shift+S.
+            Command::SaveLibraryAs,
             Command::SaveLibrary,
+            // Before Ctrl+E (edit mode).
+            Command::ExportPng,
+            Command::Editor(EditorCommand::Toggle),
+            Command::Editor(EditorCommand::OpenNewSymbol),
+            Command::Editor(EditorCommand::SetTool(Tool::Pen)),
+            Command::Editor(EditorCommand::SetTool(Tool::Select)),
+            Command::Editor(EditorCommand::ToggleSnap),
             // Before Undo: egui's Ctrl+Z also matches Ctrl+Shift+Z, so the longer
             // shortcut is consumed first.
             Command::Redo,
             Command::Undo,
             Command::ReloadLibrary,
-            Command::ExportPng,
             Command::CopyCharacter,
             Command::Back,
             Command::Forward,

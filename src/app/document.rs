@@ -17,11 +17,19 @@ static NEXT_GENERATION: AtomicU64 = AtomicU64::new(1);
 /// An open library file.
 pub struct Document {
     pub path: PathBuf,
+    /// A new library never saved: its path is only a suggested name.
+    pub untitled: bool,
     /// Which opening of a file this is: work started for one opening (thumbnails, shape
     /// neighbours) never lands in another, even of the same file.
     pub generation: u64,
     pub problems: Vec<Problem>,
+    /// The revision `problems` were found in (they were found in the file as read until
+    /// an edit is validated in the background).
+    pub problems_revision: u64,
     history: History,
+    /// The file's text as last read or saved, and the revision it reads as: a save edits
+    /// that text in place, keeping comments and untouched entries (None: a new file).
+    disk: Option<(Arc<str>, Revision)>,
     search: Derived<SearchIndex>,
     semantic: Derived<Arc<SemanticIndex>>,
     tags: Derived<Vec<String>>,
@@ -39,7 +47,28 @@ impl Document {
     /// Reads and validates a library file. Problems inside it do not fail the opening.
     pub fn open(path: &Path) -> Result<Self, LibraryError> {
         let loaded = library::load(path)?;
-        Ok(Self::from_library(path, loaded.library, loaded.problems))
+        Ok(Self::from_loaded(path, loaded))
+    }
+
+    /// A new, empty library (File ▸ New library): saving asks where.
+    pub fn untitled() -> Self {
+        let dir = std::env::current_dir().unwrap_or_default();
+        let path = dir.join("untitled.toml");
+        let library = Library {
+            title: "Untitled".into(),
+            base_dir: dir,
+            ..Library::default()
+        };
+        let mut doc = Self::from_library(&path, library, Vec::new());
+        doc.untitled = true;
+        doc
+    }
+
+    /// A document over a library read from `path` (its text kept for saving over).
+    pub fn from_loaded(path: &Path, loaded: library::Loaded) -> Self {
+        let mut doc = Self::from_library(path, loaded.library, loaded.problems);
+        doc.disk = Some((loaded.text.into(), doc.revision().clone()));
+        doc
     }
 
     pub fn from_library(path: &Path, library: Library, problems: Vec<Problem>) -> Self {
@@ -49,6 +78,7 @@ impl Document {
             path: path.to_path_buf(),
             generation: NEXT_GENERATION.fetch_add(1, Ordering::Relaxed),
             problems,
+            problems_revision: revision.number(),
             search: Derived {
                 value: SearchIndex::new(&revision),
                 revision: revision.clone(),
@@ -63,6 +93,8 @@ impl Document {
             },
             shape: None,
             history,
+            disk: None,
+            untitled: false,
         }
     }
 
@@ -129,6 +161,24 @@ impl Document {
         Ok(())
     }
 
+    /// Replaces the whole library as one undo step (restored edits).
+    pub fn replace(&mut self, library: Library, label: &str) {
+        self.history.replace(library, label);
+        self.refresh();
+    }
+
+    /// The snapshot crash recovery keeps of this document.
+    pub fn snapshot(&self) -> super::recovery::Snapshot {
+        super::recovery::Snapshot {
+            library_path: self.path.clone(),
+            library: self.library().clone(),
+            disk: self
+                .disk
+                .as_ref()
+                .map(|(text, base)| (text.clone(), base.library().clone())),
+        }
+    }
+
     /// Ends the gesture in progress (a drag ended, a text field lost focus).
     pub fn seal(&mut self) {
         self.history.seal();
@@ -149,7 +199,26 @@ impl Document {
     /// Writes the current revision to the file (atomically, keeping a backup); the undo
     /// history stays.
     pub fn save(&mut self) -> Result<(), SaveError> {
-        library::save(self.library(), &self.path)?;
+        let disk = self
+            .disk
+            .as_ref()
+            .map(|(text, base)| (&**text, base.library().as_ref()));
+        let text = library::save_over(self.library(), &self.path, disk)?;
+        self.disk = Some((text.into(), self.revision().clone()));
+        self.history.mark_saved();
+        Ok(())
+    }
+
+    /// Saves to another file, which becomes this document's file.
+    pub fn save_as(&mut self, path: &Path) -> Result<(), SaveError> {
+        let disk = self
+            .disk
+            .as_ref()
+            .map(|(text, base)| (&**text, base.library().as_ref()));
+        let text = library::save_over(self.library(), path, disk)?;
+        self.path = path.to_path_buf();
+        self.untitled = false;
+        self.disk = Some((text.into(), self.revision().clone()));
         self.history.mark_saved();
         Ok(())
     }

@@ -10,12 +10,16 @@ use std::sync::mpsc::{Receiver, Sender, channel};
 use std::time::Instant;
 
 use super::document::Document;
+use super::recovery::Snapshot;
 use crate::adapters::{self, AdapterInfo};
 use crate::embedding::{SemanticIndex, ShapeIndex};
 use crate::fields::{self, Backend, FieldOptions, Fields, GpuFieldEngine, GpuFields, Prepared};
+use crate::geometry::EmRect;
 use crate::glyph::FontSet;
+use crate::glyph::contours::Contours;
+use crate::glyph::system_fonts::{FontChoice, SystemFonts};
 use crate::gpu::GpuContext;
-use crate::library::{GlyphRef, LibraryError, Register, Revision, SymbolId};
+use crate::library::{GlyphRef, LibraryError, Problem, Register, Revision, SymbolId};
 use crate::protocol::{self, RegionChoice, Unfolding};
 
 /// Field size of the glyph in the hologram view.
@@ -30,6 +34,10 @@ pub struct GlyphKey {
     pub symbol: SymbolId,
     pub glyph: GlyphRef,
     pub base_dir: PathBuf,
+    /// Pixels per side ([`VIEW_FIELD`], or less while a point is dragged).
+    pub size: u32,
+    /// A fixed em frame while the glyph is edited (None: around the glyph).
+    pub frame: Option<EmRect>,
 }
 
 /// A glyph's fields, made off the UI thread.
@@ -52,6 +60,8 @@ pub struct ComputedGlyph {
     pub gpu_ms: Option<f64>,
     /// The font a character came from.
     pub font: Option<String>,
+    /// The outline as editable contours (edit mode shows and converts them).
+    pub contours: Arc<Contours>,
 }
 
 /// What an unfolding is made from.
@@ -78,6 +88,10 @@ pub enum Done {
     Opened(PathBuf, Box<Result<Document, LibraryError>>),
     /// An export finished: what to say on the status line, or the error.
     Exported(Result<String, String>),
+    /// The library's problems at a revision, as it would be saved (None: a newer
+    /// validation replaced this one).
+    Validated(Option<(u64, Vec<Problem>)>),
+    FontsFor(char, Result<Vec<FontChoice>, String>),
 }
 
 enum Job {
@@ -95,6 +109,12 @@ enum Job {
     Open(PathBuf),
     /// Work that only reports back a message (an export).
     Export(Box<dyn FnOnce() -> Result<String, String> + Send>),
+    Validate {
+        revision: u64,
+        snapshot: Snapshot,
+    },
+    /// The installed fonts that cover a character.
+    FontsFor(char),
 }
 
 /// The workers and their results.
@@ -193,6 +213,16 @@ impl Jobs {
         self.send("open", Job::Open(path));
     }
 
+    /// Validates a revision of the library as it would be saved.
+    pub fn validate(&mut self, revision: u64, snapshot: Snapshot) {
+        self.send("validate", Job::Validate { revision, snapshot });
+    }
+
+    /// Looks through the installed fonts for `c` (the database is read once).
+    pub fn fonts_for(&mut self, c: char) {
+        self.send("fonts", Job::FontsFor(c));
+    }
+
     /// Runs an export (a closure that reports what it wrote, or why it failed).
     pub fn export(&mut self, work: impl FnOnce() -> Result<String, String> + Send + 'static) {
         self.send("export", Job::Export(Box::new(work)));
@@ -250,6 +280,8 @@ impl Jobs {
                 Done::Shape { .. } => "shape",
                 Done::Opened(..) => "open",
                 Done::Exported(_) => "export",
+                Done::Validated(_) => "validate",
+                Done::FontsFor(..) => "fonts",
             };
             if let Some(n) = self.pending.get_mut(kind) {
                 *n = n.saturating_sub(1);
@@ -290,12 +322,16 @@ fn worker(
     repaint: egui::Context,
 ) {
     let fonts = FontSet::bundled();
+    let mut system_fonts: Option<SystemFonts> = None;
     let engine = gpu.map(|ctx| GpuFieldEngine::with_context(ctx).map_err(|e| e.to_string()));
     while let Ok(first) = jobs.recv() {
         // Only the newest glyph asked for matters: the ones it replaced are answered as
         // skipped.
         let queue: Vec<Job> = std::iter::once(first).chain(jobs.try_iter()).collect();
         let last_glyph = queue.iter().rposition(|j| matches!(j, Job::Glyph { .. }));
+        let last_validate = queue
+            .iter()
+            .rposition(|j| matches!(j, Job::Validate { .. }));
         for (i, job) in queue.into_iter().enumerate() {
             let result = match job {
                 Job::Glyph { .. } if Some(i) != last_glyph => Done::Skipped,
@@ -333,6 +369,22 @@ fn worker(
                     Done::Opened(path, Box::new(result))
                 }
                 Job::Export(work) => Done::Exported(work()),
+                Job::FontsFor(c) => {
+                    let installed = system_fonts.get_or_insert_with(SystemFonts::installed);
+                    Done::FontsFor(c, Ok(installed.covering(c)))
+                }
+                Job::Validate { .. } if Some(i) != last_validate => Done::Validated(None),
+                Job::Validate { revision, snapshot } => {
+                    let text = snapshot
+                        .disk
+                        .as_ref()
+                        .and_then(|(text, base)| {
+                            crate::library::update_toml(text, base, &snapshot.library)
+                        })
+                        .unwrap_or_else(|| crate::library::to_toml(&snapshot.library));
+                    let loaded = crate::library::load_str(&text, &snapshot.library_path);
+                    Done::Validated(Some((revision, loaded.problems)))
+                }
             };
             if done.send(result).is_err() {
                 return;
@@ -355,8 +407,11 @@ fn compute_glyph(
     let outline = revision
         .outline(&key.glyph, fonts)
         .map_err(|e| format!("{}: {e}", key.symbol))?;
-    let prep = Prepared::new(&outline, &FieldOptions::default().with_size(VIEW_FIELD))
-        .map_err(|e| format!("{}: {e}", key.symbol))?;
+    let options = FieldOptions::default()
+        .with_size(key.size)
+        .with_frame(key.frame);
+    let prep = Prepared::new(&outline, &options).map_err(|e| format!("{}: {e}", key.symbol))?;
+    let contours = Arc::new(Contours::from_outline(&outline));
     let prepare_ms = start.elapsed().as_secs_f64() * 1e3;
     let font = key
         .glyph
@@ -404,5 +459,6 @@ fn compute_glyph(
         prepare_ms,
         gpu_ms,
         font,
+        contours,
     })
 }

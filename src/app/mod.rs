@@ -11,10 +11,12 @@ mod apply;
 mod browser;
 mod commands;
 mod document;
+pub mod editing;
 mod fonts;
 mod gpu;
 mod jobs;
 pub mod navigation;
+pub mod recovery;
 mod settings;
 mod shown;
 mod state;
@@ -60,6 +62,16 @@ pub struct Runtime {
     next_view: u64,
     commands: Vec<Command>,
     screenshot: Option<Screenshot>,
+    /// The crash-recovery journal (None: not kept, as in tests that do not ask for it).
+    recovery: Option<recovery::Recovery>,
+    /// The window may close although the library has unsaved changes (the user chose).
+    may_close: bool,
+    /// The window title last sent.
+    title: String,
+    /// The revision whose validation was asked for last.
+    validating: Option<u64>,
+    /// The character whose installed fonts were asked for last.
+    fonts_asked: Option<char>,
 }
 
 impl Runtime {
@@ -96,6 +108,10 @@ pub struct StartOptions {
     pub screenshot: Option<PathBuf>,
     /// Do not restore settings (a clean first run).
     pub fresh: bool,
+    /// Start in edit mode.
+    pub edit: bool,
+    /// Where unsaved edits are journalled for crash recovery (None: they are not).
+    pub recovery_dir: Option<PathBuf>,
     /// When the program started (for the time to the first hologram); default: when the
     /// app is built.
     pub started: Option<Instant>,
@@ -188,7 +204,27 @@ impl HologlyphApp {
                 frames_seen: 0,
                 taken: None,
             }),
+            recovery: options.recovery_dir.clone().map(recovery::Recovery::new),
+            may_close: false,
+            title: String::new(),
+            validating: None,
+            fonts_asked: None,
         };
+        // Edits a crash left: the open library's first, else the newest.
+        let recovered = options.recovery_dir.as_deref().and_then(|dir| {
+            let found = recovery::find(dir);
+            let here = std::path::absolute(&doc.path).ok();
+            let pick = found
+                .iter()
+                .find(|f| Some(&f.library_path) == here.as_ref())
+                .or(found.first())?
+                .clone();
+            let library = recovery::read(&pick).map(|l| l.library);
+            Some(state::Recovered {
+                found: pick,
+                library,
+            })
+        });
         let state = State {
             settings,
             doc,
@@ -199,6 +235,11 @@ impl HologlyphApp {
             status: Default::default(),
             shown: Default::default(),
             clock: state::Clock::new(options.started.unwrap_or_else(Instant::now)),
+            edit: editing::EditState {
+                on: options.edit,
+                ..Default::default()
+            },
+            recovered,
         };
         let mut app = Self { state, rt };
         app.document_opened();
@@ -239,17 +280,35 @@ impl HologlyphApp {
     /// Em point → screen point in the hologram view (None before the view is drawn).
     pub fn screen_from_em(&self, p: [f64; 2]) -> Option<egui::Pos2> {
         let rect = self.rt.view_rect?;
-        let g = self.state.shown_glyph()?;
-        Some(
-            self.state
-                .view
-                .transform
-                .screen_from_em(rect, &g.fields.grid, p),
-        )
+        let grid = self.state.view_grid()?;
+        Some(self.state.view.transform.screen_from_em(rect, &grid, p))
     }
 
     fn handle_keys(&mut self, ctx: &egui::Context) {
         let typing = ctx.egui_wants_keyboard_input();
+        // Edit mode's keys first: Enter and Delete mean something else while drawing.
+        let ed = &self.state.edit;
+        let (editing, drawing, pointed) = (ed.on, !ed.pen.is_empty(), ed.point.is_some());
+        if editing && !typing {
+            use editing::{EditorCommand as E, PointOp};
+            let key =
+                |ctx: &egui::Context, k| ctx.input_mut(|i| i.consume_key(egui::Modifiers::NONE, k));
+            if drawing {
+                if key(ctx, egui::Key::Enter) {
+                    self.push(Command::Editor(E::PenFinish { close: false }));
+                }
+                if key(ctx, egui::Key::Escape) {
+                    self.push(Command::Editor(E::PenCancel));
+                }
+            } else if pointed {
+                if key(ctx, egui::Key::Delete) || key(ctx, egui::Key::Backspace) {
+                    self.push(Command::Editor(E::Point(PointOp::Delete)));
+                }
+                if key(ctx, egui::Key::Escape) {
+                    self.push(Command::Editor(E::SelectPoint(None)));
+                }
+            }
+        }
         for c in Command::with_shortcuts() {
             // A focused text field keeps its plain keys and its own undo.
             if typing && (c.is_plain_key() || matches!(c, Command::Undo | Command::Redo)) {
@@ -288,7 +347,69 @@ impl HologlyphApp {
                 .collect()
         });
         if let Some(path) = dropped.into_iter().next() {
-            self.push(Command::OpenRecent(path));
+            let ext = path
+                .extension()
+                .map(|e| e.to_string_lossy().to_lowercase())
+                .unwrap_or_default();
+            self.push(match ext.as_str() {
+                "svg" => Command::Editor(editing::EditorCommand::CreateSymbol(
+                    editing::NewSource::Svg(path),
+                )),
+                "safetensors" => Command::Editor(editing::EditorCommand::NewAdapter(path)),
+                _ => Command::OpenRecent(path),
+            });
+        }
+    }
+
+    /// Journals unsaved edits for crash recovery, and shows what the journal could not
+    /// write.
+    fn keep_recovery(&mut self, ctx: &egui::Context) {
+        let Some(r) = &mut self.rt.recovery else {
+            return;
+        };
+        let doc = &self.state.doc;
+        let again = r.note(
+            || doc.snapshot(),
+            doc.revision().number(),
+            doc.history().is_dirty(),
+        );
+        if let Some(wait) = again {
+            ctx.request_repaint_after(wait);
+        }
+        for e in r.errors() {
+            self.state.status.error(e);
+        }
+    }
+
+    /// Closing the window with unsaved changes asks first; the title marks them.
+    fn ask_before_closing(&mut self, ctx: &egui::Context) {
+        let dirty = self.state.doc.history().is_dirty();
+        if ctx.input(|i| i.viewport().close_requested()) && dirty && !self.rt.may_close {
+            ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
+            self.state.windows.leaving = Some(windows::Leave::Quit);
+        }
+        let doc = &self.state.doc;
+        let name = doc
+            .path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let title = format!("{}{name} — Hologlyph", if dirty { "• " } else { "" });
+        if title != self.rt.title {
+            ctx.send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));
+            self.rt.title = title;
+        }
+    }
+
+    /// The window's title (a dot marks unsaved changes).
+    pub fn title(&self) -> &str {
+        &self.rt.title
+    }
+
+    /// Writes what the recovery journal has been sent (tests).
+    pub fn flush_recovery(&self) {
+        if let Some(r) = &self.rt.recovery {
+            r.flush();
         }
     }
 
@@ -390,6 +511,8 @@ impl eframe::App for HologlyphApp {
                 Some(self.state.clock.started.elapsed().as_secs_f64() * 1e3);
         }
         self.apply_commands(&ctx);
+        self.keep_recovery(&ctx);
+        self.ask_before_closing(&ctx);
         self.sync_jobs();
         self.request_frames(&ctx);
         self.screenshot_step(&ctx);

@@ -9,6 +9,7 @@ use std::sync::Arc;
 use super::jobs::{GlyphKey, UnfoldKey};
 use crate::adapters::AdapterInfo;
 use crate::fields::Fields;
+use crate::glyph::contours::Contours;
 use crate::protocol::Unfolding;
 
 /// A glyph's fields as the view shows them.
@@ -23,6 +24,8 @@ pub struct ShownGlyph {
     pub fields_ms: f64,
     pub gpu_ms: Option<f64>,
     pub font: Option<String>,
+    /// The outline as editable contours.
+    pub contours: Option<Arc<Contours>>,
 }
 
 #[derive(Default)]

@@ -7,7 +7,9 @@ use std::time::Instant;
 
 use super::browser::BrowserState;
 use super::document::Document;
+use super::editing::EditState;
 use super::navigation::{Focus, Navigation};
+use super::recovery::Found;
 use super::settings::Settings;
 use super::shown::{Shown, ShownGlyph};
 use super::view::ViewState;
@@ -25,6 +27,16 @@ pub struct State {
     pub status: Status,
     pub shown: Shown,
     pub clock: Clock,
+    pub edit: EditState,
+    /// Unsaved edits a crash left, found at start-up, while the user decides.
+    pub recovered: Option<Recovered>,
+}
+
+/// Edits found in a recovery file.
+pub struct Recovered {
+    pub found: Found,
+    /// The library they make (or why the file cannot be read).
+    pub library: Result<crate::library::Library, String>,
 }
 
 /// Time: the animation clock (runs while animation is on) and frame bookkeeping.
@@ -81,6 +93,27 @@ impl State {
     pub fn shown_glyph(&self) -> Option<&ShownGlyph> {
         let s = self.focused_symbol()?;
         self.shown.glyph.as_ref().filter(|g| g.key.symbol == s.id)
+    }
+
+    /// The field grid the view maps em points through: the shown fields', or in edit mode
+    /// (an empty drawing) the grid its fields will have.
+    pub fn view_grid(&self) -> Option<crate::geometry::FieldGrid> {
+        if let Some(g) = self.shown_glyph() {
+            return Some(g.fields.grid);
+        }
+        if !self.edit.on {
+            return None;
+        }
+        let frame = self
+            .edit
+            .frame
+            .as_ref()
+            .map_or_else(super::editing::default_frame, |(_, f)| *f);
+        Some(crate::geometry::FieldGrid::around(
+            frame,
+            super::VIEW_FIELD,
+            crate::fields::FieldOptions::DEFAULT.margin_for(frame),
+        ))
     }
 
     /// The animation time of this frame.

@@ -5,9 +5,24 @@
 /// Most session errors kept.
 const MAX_ERRORS: usize = 50;
 
+/// What the user was doing when the library had unsaved changes: done after Save or
+/// Discard, dropped on Cancel.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Leave {
+    Quit,
+    /// The open-file dialog, then the file chosen.
+    OpenDialog,
+    Open(std::path::PathBuf),
+    NewLibrary,
+}
+
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Windows {
     pub help: bool,
+    /// The Save / Discard / Cancel question, while it is asked.
+    pub leaving: Option<Leave>,
+    /// The user confirmed saving a library that was read with errors.
+    pub save_with_errors: bool,
     pub problems: bool,
     /// Give the search box the keyboard on the next frame.
     pub focus_search: bool,

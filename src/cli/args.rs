@@ -61,6 +61,9 @@ pub struct OpenArgs {
     /// frames, then quit.
     #[arg(long)]
     pub screenshot: Option<PathBuf>,
+    /// Start in edit mode (the README's picture of it is made this way).
+    #[arg(long)]
+    pub edit: bool,
     /// Start with default settings instead of the remembered ones.
     #[arg(long)]
     pub fresh: bool,

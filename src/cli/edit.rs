@@ -40,7 +40,7 @@ pub struct LinkArgs {
 }
 
 #[derive(Args, Debug)]
-#[command(group = clap::ArgGroup::new("source").required(true).args(["char", "svg", "path"]))]
+#[command(group = clap::ArgGroup::new("source").required(true).args(["character", "svg", "path"]))]
 pub struct AddArgs {
     /// A character of the bundled fonts (or of --font).
     #[arg(long = "char", value_name = "CHARACTER")]

@@ -61,6 +61,7 @@ fn open_command(args: OpenArgs) -> Result<()> {
         library: args.library,
         screenshot: args.screenshot.clone(),
         fresh: args.fresh,
+        edit: args.edit,
         started: Some(Instant::now()),
         // Unsaved edits are journalled beside eframe's settings (not for a screenshot run).
         recovery_dir: args

@@ -383,6 +383,8 @@ pub struct Problem {
     /// 1-based, in characters.
     pub column: usize,
     pub message: String,
+    /// The symbol whose entry the problem is in, if it is in one.
+    pub symbol: Option<SymbolId>,
 }
 
 impl std::fmt::Display for Problem {
@@ -449,6 +451,7 @@ pub fn load(path: &Path) -> Result<Loaded, LibraryError> {
 pub fn load_str(text: &str, path: &Path) -> Loaded {
     let mut parsed = format::parse(text, path);
     validate::check(&mut parsed, text, path);
+    format::attribute_to_symbols(&mut parsed, text);
     Loaded {
         library: parsed.library,
         problems: parsed.problems,

@@ -148,7 +148,9 @@ fn list(ui: &mut Ui, cx: &Cx, visible: &[SymbolId]) {
                 };
                 let selected = st.browser.selected.as_ref() == Some(&s.id);
                 ui.horizontal(|ui| {
-                    let r = ui.selectable_label(selected, format!("{}{fav}", symbol_label(s)));
+                    let mark = super::problem_mark(st, &s.id);
+                    let r =
+                        ui.selectable_label(selected, format!("{mark}{}{fav}", symbol_label(s)));
                     ui.weak(code);
                     if r.clicked() {
                         open(cx, &s.id);
@@ -226,7 +228,8 @@ fn thumbnail(ui: &mut Ui, cx: &Cx, s: &Symbol, cell: f32) {
         let response = response.on_hover_text(&label);
         response
             .widget_info(|| egui::WidgetInfo::selected(egui::Role::Button, true, selected, &label));
-        ui.add(egui::Label::new(RichText::new(&s.name).small()).truncate());
+        let mark = super::problem_mark(st, &s.id);
+        ui.add(egui::Label::new(RichText::new(format!("{mark}{}", s.name)).small()).truncate());
         if response.clicked() {
             open(cx, &s.id);
         }

@@ -6,11 +6,12 @@ use egui::{Color32, Pos2, RichText, Stroke, Ui, Vec2};
 
 use super::{Cx, symbol_label};
 use crate::app::commands::Command;
+use crate::app::editing::EditorCommand;
 use crate::app::gpu::HologramCallback;
 use crate::app::navigation::Focus;
 use crate::fields::regions::RegionKind;
 use crate::hologram::{Layer, Style};
-use crate::library::{Adapter, Scene, Symbol};
+use crate::library::{Adapter, Edit, GlyphRef, LinkTarget, Scene, Symbol};
 
 /// How long the cards take to unfold, seconds of wall time (animation on or off).
 const UNFOLD_S: f64 = 0.35;
@@ -138,7 +139,19 @@ fn breadcrumbs(ui: &mut Ui, cx: &Cx) {
 
 fn view_toolbar(ui: &mut Ui, cx: &Cx) {
     let st = cx.state;
+    if st.edit.on {
+        super::editor::edit_toolbar(ui, cx);
+    }
     ui.horizontal_wrapped(|ui| {
+        let mut editing = st.edit.on;
+        if ui
+            .toggle_value(&mut editing, "✏ Edit")
+            .on_hover_text("Edit mode (Ctrl+E): outline, regions, links, meaning")
+            .changed()
+        {
+            cx.push(Command::Editor(EditorCommand::Toggle));
+        }
+        ui.separator();
         ui.label("Field:");
         for l in Layer::ALL {
             if ui.selectable_label(st.view.layer == l, l.name()).clicked() {
@@ -233,6 +246,33 @@ fn hologram_view(ui: &mut Ui, cx: &Cx, s: &Symbol, region: Option<&str>) -> Cent
             Some((key, e)) if key.symbol == s.id => e.clone(),
             _ => format!("computing the fields of {}…", symbol_label(s)),
         };
+        if st.edit.on {
+            // An empty drawing (or a glyph that failed): the pen still draws, on the frame
+            // the fields will have.
+            ui.painter().rect_filled(rect, 4.0, Color32::from_gray(24));
+            let Some(grid) = st.view_grid() else {
+                return out;
+            };
+            let hint = if s.glyph
+                == (GlyphRef::Path {
+                    data: String::new(),
+                    even_odd: false,
+                }) {
+                "Draw with the pen: click for corners, drag for curves, click the first point to close".to_string()
+            } else {
+                text
+            };
+            let band = egui::Rect::from_min_size(
+                rect.min + Vec2::new(12.0, 10.0),
+                Vec2::new(rect.width() - 24.0, 40.0),
+            );
+            ui.put(
+                band,
+                egui::Label::new(RichText::new(hint).color(Color32::LIGHT_GRAY)).wrap(),
+            );
+            super::editor::edit_view(ui, cx, s, rect, &grid, None, &response);
+            return out;
+        }
         ui.painter().text(
             rect.center(),
             egui::Align2::CENTER_CENTER,
@@ -282,7 +322,7 @@ fn hologram_view(ui: &mut Ui, cx: &Cx, s: &Symbol, region: Option<&str>) -> Cent
             });
         }
     }
-    if response.dragged() {
+    if response.dragged() && !st.edit.on {
         let d = response.drag_delta() / rect.size();
         cx.push(Command::Pan([d.x, d.y]));
     }
@@ -323,6 +363,14 @@ fn hologram_view(ui: &mut Ui, cx: &Cx, s: &Symbol, region: Option<&str>) -> Cent
             response.clone().on_hover_text_at_pointer(text);
         }
     }
+    if st.edit.on {
+        super::editor::edit_view(ui, cx, s, rect, &g.fields.grid, Some(g), &response);
+        // The selected region's links, as the cards they unfold into, each with an ×.
+        if let Some(region) = &st.edit.region {
+            unfold_cards(ui, cx, s, region, rect, &g.fields.grid);
+        }
+        return out;
+    }
     if response.clicked()
         && let Some(p) = response.interact_pointer_pos()
     {
@@ -361,7 +409,7 @@ fn unfold_cards(
     if t < 1.0 {
         ui.ctx().request_repaint();
     }
-    let mut items: Vec<(Focus, String, String)> = Vec::new();
+    let mut items: Vec<(Focus, String, String, LinkTarget)> = Vec::new();
     for id in &link.scenes {
         if let Some(sc) = lib.scene(id) {
             let first = sc.text.split(". ").next().unwrap_or("").to_string();
@@ -369,6 +417,7 @@ fn unfold_cards(
                 Focus::Scene(id.clone()),
                 format!("{id} — {}", sc.title),
                 first,
+                LinkTarget::Scene(id.clone()),
             ));
         }
     }
@@ -378,6 +427,7 @@ fn unfold_cards(
                 Focus::Adapter(id.clone()),
                 format!("adapter: {}", a.name),
                 a.description.clone(),
+                LinkTarget::Adapter(id.clone()),
             ));
         }
     }
@@ -391,7 +441,7 @@ fn unfold_cards(
     let painter = ui.painter().clone();
     painter.circle_filled(anchor, 5.0, Color32::from_rgb(255, 210, 120));
     let n = items.len().max(1) as f32;
-    for (i, (focus, title, body)) in items.into_iter().enumerate() {
+    for (i, (focus, title, body, link_target)) in items.into_iter().enumerate() {
         let target = Pos2::new(
             column_x,
             rect.top() + rect.height() * (i as f32 + 0.5) / (n + 0.5) - 30.0,
@@ -404,7 +454,27 @@ fn unfold_cards(
                 ui.set_opacity(eased);
                 egui::Frame::popup(ui.style()).show(ui, |ui| {
                     ui.set_width(card_w);
-                    ui.label(RichText::new(&title).strong());
+                    if st.edit.on {
+                        ui.horizontal(|ui| {
+                            ui.label(RichText::new(&title).strong());
+                            if ui
+                                .small_button("×")
+                                .on_hover_text(format!("Unlink {link_target} from {region}"))
+                                .clicked()
+                            {
+                                cx.push(Command::Edit {
+                                    edit: Edit::UnlinkRegion {
+                                        symbol: s.id.clone(),
+                                        region: region.to_string(),
+                                        target: link_target.clone(),
+                                    },
+                                    merge: None,
+                                });
+                            }
+                        });
+                    } else {
+                        ui.label(RichText::new(&title).strong());
+                    }
                     ui.add(egui::Label::new(RichText::new(&body).small()).wrap());
                     if ui.button("Open").clicked() {
                         cx.push(Command::Go(focus.clone()));
@@ -489,6 +559,34 @@ fn adapter_page(ui: &mut Ui, cx: &Cx, a: &Adapter) {
         ui.label(&a.description);
         ui.label(format!("triggers: {}", a.triggers.join(", ")));
         super::inspector::adapter_file(ui, cx, a);
+        // In edit mode, the file's own trigger phrases can become the adapter's.
+        let from_file = a
+            .file
+            .as_ref()
+            .map(|f| lib.resolve(f))
+            .and_then(|p| match cx.state.shown.adapters.get(&p) {
+                Some(Ok(info)) => info.trigger_phrases.as_ref().map(|t| t.value.clone()),
+                _ => None,
+            })
+            .filter(|t| !t.is_empty() && *t != a.triggers);
+        if cx.state.edit.on
+            && let Some(triggers) = from_file
+            && ui
+                .button(format!("Use the file's triggers: {}", triggers.join(", ")))
+                .clicked()
+        {
+            let adapter = Adapter {
+                triggers,
+                ..Adapter::clone(a)
+            };
+            cx.push(Command::Edit {
+                edit: Edit::UpdateAdapter {
+                    id: a.id.clone(),
+                    adapter: std::sync::Arc::new(adapter),
+                },
+                merge: None,
+            });
+        }
         let users: Vec<String> = lib
             .symbols_linking_adapter(&a.id)
             .map(|s| s.id.to_string())

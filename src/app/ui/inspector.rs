@@ -7,8 +7,9 @@ use egui::{Color32, RichText, Ui};
 use super::{Cx, symbol_label};
 use crate::app::commands::Command;
 use crate::app::navigation::Focus;
+use crate::glyph::contours::Contours;
 use crate::glyph::unicode::CharInfo;
-use crate::library::{Adapter, Register, Symbol};
+use crate::library::{Adapter, GlyphRef, Register, Symbol};
 
 pub fn inspector_ui(ui: &mut Ui, cx: &Cx) {
     egui::Panel::right("inspector")
@@ -22,7 +23,12 @@ pub fn inspector_ui(ui: &mut Ui, cx: &Cx) {
                         ui.weak("Select a symbol.");
                         return;
                     };
-                    meaning(ui, cx, s);
+                    if cx.state.edit.on {
+                        super::editor::meaning_editor(ui, cx, s);
+                        super::editor::region_editor(ui, cx, s);
+                    } else {
+                        meaning(ui, cx, s);
+                    }
                     character(ui, cx, s);
                     protocol_steps(ui, cx);
                     outputs(ui, cx);
@@ -94,7 +100,23 @@ fn meaning(ui: &mut Ui, cx: &Cx, s: &Symbol) {
 
 fn character(ui: &mut Ui, cx: &Cx, s: &Symbol) {
     let Some(c) = s.glyph.character() else {
-        ui.weak(format!("glyph: {:?}", s.glyph));
+        let what = match &s.glyph {
+            GlyphRef::Svg { file } => format!("glyph: the SVG file {}", file.display()),
+            GlyphRef::Path { data, .. } => match Contours::from_path_data(data) {
+                Ok(c) if c.contours.is_empty() => "glyph: an empty drawing".to_string(),
+                Ok(c) => format!(
+                    "glyph: path data, {} contours, {} segments",
+                    c.contours.len(),
+                    c.segment_count()
+                ),
+                Err(e) => format!("glyph: {e}"),
+            },
+            GlyphRef::Strokes { strokes, width } => {
+                format!("glyph: {} drawn strokes, {width} em wide", strokes.len())
+            }
+            GlyphRef::Char { .. } => String::new(),
+        };
+        ui.weak(what);
         return;
     };
     let info = CharInfo::of(c);
@@ -111,7 +133,7 @@ fn character(ui: &mut Ui, cx: &Cx, s: &Symbol) {
                 ui.weak("code point");
                 ui.monospace(&info.code_point);
                 ui.end_row();
-                ui.weak("name");
+                ui.weak("Unicode name");
                 ui.label(info.name.as_deref().unwrap_or("—"));
                 ui.end_row();
                 ui.weak("block");

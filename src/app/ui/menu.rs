@@ -25,6 +25,7 @@ pub fn menu_bar_ui(ui: &mut Ui, cx: &Cx) {
     egui::Panel::top("menu").show(ui, |ui| {
         egui::MenuBar::new().ui(ui, |ui| {
             ui.menu_button("File", |ui| {
+                command_button(ui, cx, Command::NewLibrary, true);
                 command_button(ui, cx, Command::OpenLibrary, true);
                 ui.menu_button("Open recent", |ui| {
                     if st.settings.recent_libraries.is_empty() {
@@ -36,6 +37,14 @@ pub fn menu_bar_ui(ui: &mut Ui, cx: &Cx) {
                 });
                 command_button(ui, cx, Command::ReloadLibrary, true);
                 command_button(ui, cx, Command::SaveLibrary, st.doc.history().is_dirty());
+                command_button(ui, cx, Command::SaveLibraryAs, true);
+                ui.separator();
+                command_button(
+                    ui,
+                    cx,
+                    Command::Editor(crate::app::editing::EditorCommand::OpenNewSymbol),
+                    true,
+                );
                 ui.separator();
                 command_button(ui, cx, Command::ExportPng, has_symbol);
                 command_button(ui, cx, Command::PlaySound, has_outputs);
@@ -65,6 +74,13 @@ pub fn menu_bar_ui(ui: &mut Ui, cx: &Cx) {
                         ui.close();
                     }
                 }
+                ui.separator();
+                command_button(
+                    ui,
+                    cx,
+                    Command::Editor(crate::app::editing::EditorCommand::Toggle),
+                    has_symbol,
+                );
                 ui.separator();
                 command_button(ui, cx, Command::CopyCharacter, has_symbol);
                 command_button(ui, cx, Command::CopyCodePoint, has_symbol);
@@ -118,10 +134,21 @@ pub fn status_bar_ui(ui: &mut Ui, cx: &Cx) {
         ui.horizontal(|ui| {
             ui.label(format!("GPU: {}", cx.rt.device_line()));
             ui.separator();
+            if st.edit.on {
+                let at = st
+                    .edit
+                    .pointer
+                    .map(|p| st.edit.place(p))
+                    .map_or("—".to_string(), |p| {
+                        format!("({:.3}, {:.3}) em", p[0], p[1])
+                    });
+                ui.monospace(format!("✏ {at}"));
+                ui.separator();
+            }
             if let Some(g) = st.shown_glyph() {
                 ui.label(format!(
                     "fields {}²: prepare {:.1} ms, {} {:.1} ms{}",
-                    crate::app::VIEW_FIELD,
+                    g.key.size,
                     g.prepare_ms,
                     match g.fields.backend {
                         crate::fields::Backend::Cpu => "CPU",
@@ -144,7 +171,14 @@ pub fn status_bar_ui(ui: &mut Ui, cx: &Cx) {
                 ui.separator();
             }
             let problems = st.doc.problems.len() + st.status.errors.len();
-            if problems > 0 && ui.link(format!("{problems} problems")).clicked() {
+            if problems > 0
+                && ui
+                    .link(format!(
+                        "{problems} problem{}",
+                        if problems == 1 { "" } else { "s" }
+                    ))
+                    .clicked()
+            {
                 cx.push(Command::ShowProblems);
             }
             if st.status.is_error {

@@ -3,6 +3,7 @@
 
 mod browser;
 mod central;
+mod editor;
 mod inspector;
 mod menu;
 mod windows;
@@ -54,6 +55,20 @@ pub fn draw(ui: &mut egui::Ui, state: &State, rt: &Runtime) -> Drawn {
         view_rect: central.view_rect,
         drew_hologram: central.drew_hologram,
     }
+}
+
+/// A mark for a symbol the library's checks found problems in: ⛔ errors, ⚠ warnings.
+pub fn problem_mark(state: &State, id: &str) -> &'static str {
+    let mut mark = "";
+    for p in &state.doc.problems {
+        if p.symbol.as_deref() == Some(id) {
+            match p.severity {
+                crate::library::Severity::Error => return "⛔ ",
+                crate::library::Severity::Warning => mark = "⚠ ",
+            }
+        }
+    }
+    mark
 }
 
 /// The label a symbol goes by in lists: its character (or a mark for drawn glyphs) and name.

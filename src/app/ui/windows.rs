@@ -4,7 +4,8 @@
 use egui::{Color32, RichText};
 
 use super::Cx;
-use crate::app::commands::Command;
+use crate::app::commands::{Command, LeaveChoice};
+use crate::app::windows::Leave;
 use crate::library::Severity;
 
 const ERROR: Color32 = Color32::from_rgb(240, 110, 100);
@@ -12,6 +13,10 @@ const WARNING: Color32 = Color32::from_rgb(230, 190, 90);
 
 pub fn windows_ui(ctx: &egui::Context, cx: &Cx) {
     let st = cx.state;
+    super::editor::new_symbol_window(ctx, cx);
+    super::editor::link_picker_window(ctx, cx);
+    leave_window(ctx, cx);
+    recovered_window(ctx, cx);
     let has_problems = !st.doc.problems.is_empty() || !st.status.errors.is_empty();
     if st.windows.problems && has_problems {
         let mut open = true;
@@ -33,7 +38,38 @@ pub fn windows_ui(ctx: &egui::Context, cx: &Cx) {
                                 Severity::Error => ERROR,
                                 Severity::Warning => WARNING,
                             };
-                            ui.label(RichText::new(p.to_string()).color(colour).monospace());
+                            ui.horizontal(|ui| {
+                                if let Some(id) = &p.symbol
+                                    && ui
+                                        .small_button("✏")
+                                        .on_hover_text(format!("Edit {id}"))
+                                        .clicked()
+                                {
+                                    cx.push(Command::Go(crate::app::navigation::Focus::symbol(
+                                        id.clone(),
+                                    )));
+                                    cx.push(Command::Editor(
+                                        crate::app::editing::EditorCommand::Enter,
+                                    ));
+                                }
+                                ui.label(RichText::new(p.to_string()).color(colour).monospace());
+                            });
+                        }
+                        let errors = st
+                            .doc
+                            .problems
+                            .iter()
+                            .any(|p| p.severity == Severity::Error);
+                        if errors && st.doc.history().is_dirty() {
+                            ui.separator();
+                            ui.label(
+                                "The library was read with errors. Saving keeps what could not be \
+                                 read as it is written, but entries you edited are written as the \
+                                 model holds them.",
+                            );
+                            if ui.button("Save anyway").clicked() {
+                                cx.push(Command::SaveWithErrors);
+                            }
                         }
                         if !st.status.errors.is_empty() {
                             ui.separator();
@@ -78,4 +114,81 @@ pub fn windows_ui(ctx: &egui::Context, cx: &Cx) {
             cx.push(Command::CloseHelp);
         }
     }
+}
+
+/// Save / Discard / Cancel, when leaving a library with unsaved changes.
+fn leave_window(ctx: &egui::Context, cx: &Cx) {
+    let st = cx.state;
+    let Some(leave) = &st.windows.leaving else {
+        return;
+    };
+    let what = match leave {
+        Leave::Quit => "quitting".to_string(),
+        Leave::OpenDialog => "opening another library".to_string(),
+        Leave::Open(p) if *p == st.doc.path => "reloading it".to_string(),
+        Leave::Open(p) => format!("opening {}", p.display()),
+        Leave::NewLibrary => "starting a new library".to_string(),
+    };
+    egui::Modal::new(egui::Id::unique("leave")).show(ctx, |ui| {
+        ui.set_width(420.0);
+        ui.heading("Unsaved changes");
+        ui.label(format!(
+            "{} has changes that are not saved. Save them before {what}?",
+            st.doc.path.display()
+        ));
+        ui.add_space(8.0);
+        ui.horizontal(|ui| {
+            if ui.button("Save").clicked() {
+                cx.push(Command::Leave(LeaveChoice::Save));
+            }
+            if ui.button("Discard changes").clicked() {
+                cx.push(Command::Leave(LeaveChoice::Discard));
+            }
+            if ui.button("Cancel").clicked() || ui.input(|i| i.key_pressed(egui::Key::Escape)) {
+                cx.push(Command::Leave(LeaveChoice::Cancel));
+            }
+        });
+    });
+}
+
+/// Edits a crash left: restore them or let them go.
+fn recovered_window(ctx: &egui::Context, cx: &Cx) {
+    let Some(r) = &cx.state.recovered else {
+        return;
+    };
+    egui::Modal::new(egui::Id::unique("recovered")).show(ctx, |ui| {
+        ui.set_width(460.0);
+        ui.heading("Recovered edits");
+        ui.label(format!(
+            "Hologlyph stopped with unsaved edits to {}.",
+            r.found.library_path.display()
+        ));
+        if let Some(t) = r.found.modified.and_then(|m| m.elapsed().ok()) {
+            ui.weak(format!("last snapshot {} min ago", t.as_secs() / 60));
+        }
+        match &r.library {
+            Ok(l) => {
+                ui.label(format!(
+                    "The recovered library has {} symbols and {} scenes.",
+                    l.symbols.len(),
+                    l.scenes.len()
+                ));
+            }
+            Err(e) => {
+                ui.colored_label(ERROR, e);
+            }
+        }
+        ui.add_space(8.0);
+        ui.horizontal(|ui| {
+            if ui
+                .add_enabled(r.library.is_ok(), egui::Button::new("Restore"))
+                .clicked()
+            {
+                cx.push(Command::RestoreRecovered);
+            }
+            if ui.button("Discard").clicked() {
+                cx.push(Command::DiscardRecovered);
+            }
+        });
+    });
 }

@@ -17,6 +17,42 @@ use super::{Library, Problem};
 
 pub(super) use read::parse;
 pub(super) use spans::{line_column, problem};
+
+/// Names the symbol each problem lies in: the entry whose table starts last before the
+/// problem's line (a table starts at the `[[…]]` header above its `id`).
+pub(super) fn attribute_to_symbols(parsed: &mut Parsed, text: &str) {
+    let lines: Vec<&str> = text.lines().collect();
+    let header_above = |line: usize| {
+        (1..=line)
+            .rev()
+            .find(|&l| {
+                lines
+                    .get(l - 1)
+                    .is_some_and(|t| t.trim_start().starts_with('['))
+            })
+            .unwrap_or(line)
+    };
+    let mut starts: Vec<(usize, Option<&str>)> = parsed
+        .decls
+        .iter()
+        .filter_map(|d| {
+            let line = line_column(text, d.span.as_ref()?.start).0;
+            Some((
+                header_above(line),
+                (d.kind == Kind::Symbol).then_some(d.id.as_str()),
+            ))
+        })
+        .collect();
+    starts.sort_by_key(|(line, _)| *line);
+    for p in &mut parsed.problems {
+        let owner = starts
+            .iter()
+            .take_while(|(line, _)| *line <= p.line)
+            .last()
+            .and_then(|(_, id)| *id);
+        p.symbol = owner.map(Into::into);
+    }
+}
 pub use update::update_toml;
 pub use write::to_toml;
 

@@ -28,5 +28,6 @@ pub(in crate::library) fn problem(
         line,
         column,
         message,
+        symbol: None,
     }
 }

@@ -127,10 +127,10 @@ fn merge_entries(old: &mut ArrayOfTables, new: &ArrayOfTables, plan: &Plan) {
             Some((_, i)) if !placed[i] => {
                 placed[i] = true;
                 let mut table = table.clone();
-                if !plan.unchanged[i] {
-                    if let Some(fresh) = new.get(i) {
-                        merge_table(&mut table, fresh, false);
-                    }
+                if !plan.unchanged[i]
+                    && let Some(fresh) = new.get(i)
+                {
+                    merge_table(&mut table, fresh, false);
                 }
                 merged.push(table);
             }
