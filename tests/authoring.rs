@@ -362,3 +362,37 @@ fn unsaved_edits_come_back_after_the_app_is_gone() {
         std::fs::read_to_string(library::bundled_path()).unwrap()
     );
 }
+
+#[test]
+fn quitting_asks_and_save_leaves_no_recovery_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = library_copy(dir.path());
+    let recovery = dir.path().join("recovery");
+    let mut h = harness(StartOptions {
+        library: Some(path.clone()),
+        recovery_dir: Some(recovery.clone()),
+        ..Default::default()
+    });
+    key(&mut h, Modifiers::COMMAND, Key::E);
+    type_into(&mut h, "gloss", " — saved on the way out");
+    let start = std::time::Instant::now();
+    while hologlyph::app::recovery::find(&recovery).is_empty() {
+        assert!(start.elapsed().as_secs() < 10, "no snapshot was written");
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        h.run_steps(1);
+        h.state().flush_recovery();
+    }
+    // Ctrl+Q asks; Save writes the file and drops the snapshot.
+    key(&mut h, Modifiers::COMMAND, Key::Q);
+    h.run_steps(2);
+    assert!(h.query_all_by_label("Unsaved changes").next().is_some());
+    click_button(&mut h, "Save");
+    h.state().flush_recovery();
+    assert!(!h.state().state().doc.history().is_dirty());
+    assert!(hologlyph::app::recovery::find(&recovery).is_empty());
+    assert!(
+        std::fs::read_to_string(&path)
+            .unwrap()
+            .contains("saved on the way out")
+    );
+}

@@ -326,3 +326,73 @@ fn many_edits_read_back_exactly() {
     assert!(!again.has_errors(), "{:?}", again.problems);
     assert_eq!(again.library, lib);
 }
+
+#[test]
+fn duplicates_odd_keys_and_inline_arrays_never_grow_or_lie() {
+    // A duplicated symbol (an error the checks report): saving twice keeps two, not three.
+    let dup = format!(
+        "{HAND_WRITTEN}\n[[symbol]]\nid = \"stair\"\nglyph = {{ path = \"M 0 0 L 1 0 L 1 1 Z\" }}\nname = \"Stair again\"\ngloss = \"\"\nlineage = \"graph\"\narchetype = \"\"\ncomponents = {{}}\nscenes = []\nadapters = []\n"
+    );
+    let loaded = library::load_str(&dup, Path::new("hand.toml"));
+    let next = with_symbol(&loaded.library, "fire", |s| s.gloss = "once".into());
+    let once = update_toml(&dup, &loaded.library, &next).unwrap();
+    let twice = update_toml(
+        &once,
+        &next,
+        &with_symbol(&next, "fire", |s| s.gloss = "twice".into()),
+    )
+    .unwrap();
+    assert_eq!(twice.matches("id = \"stair\"").count(), 2, "{twice}");
+
+    // A concept with a stray `id` key is still matched by its name.
+    let odd = HAND_WRITTEN.replace("name = \"heat\"\n", "name = \"heat\"\nid = \"warmth\"\n");
+    let loaded = library::load_str(&odd, Path::new("hand.toml"));
+    let next = with_symbol(&loaded.library, "fire", |s| s.gloss = "odd".into());
+    let text = update_toml(&odd, &loaded.library, &next).unwrap();
+    assert_eq!(text.matches("[[concept]]").count(), 2, "{text}");
+    assert!(
+        text.contains("id = \"warmth\""),
+        "an unknown key is the user's: kept"
+    );
+
+    // Removing one symbol and renaming the other in one save: nothing lands in the wrong
+    // table, and the result reads back as the model.
+    let loaded = load(HAND_WRITTEN);
+    let lib = edited(&loaded.library, Edit::RemoveSymbol("stair".into()));
+    let flame = Symbol {
+        id: "flame".into(),
+        ..Symbol::clone(lib.symbol("fire").unwrap())
+    };
+    let lib = edited(
+        &lib,
+        Edit::UpdateSymbol {
+            id: "fire".into(),
+            symbol: Arc::new(flame),
+        },
+    );
+    let text = update_toml(HAND_WRITTEN, &loaded.library, &lib).unwrap();
+    assert!(!text.contains("A drawn one."), "{text}");
+    reads_back(&text, &lib);
+
+    // Scenes written as an inline array cannot be merged in place: no text is offered, and
+    // the fresh file a save then writes reads back as the model.
+    let inline = HAND_WRITTEN[..HAND_WRITTEN.find("# ── scenes").unwrap()].replacen(
+        "axes = [",
+        "scene = [{ id = \"Δ1\", title = \"The first fire\", text = \"x\", components = { heat = 0.8 } }]\naxes = [",
+        1,
+    );
+    let loaded = load(&inline);
+    assert_eq!(loaded.library.scenes.len(), 1, "the inline array is read");
+    let next = edited(
+        &loaded.library,
+        Edit::AddScene(Arc::new(library::Scene {
+            id: "Δ2".into(),
+            ..library::Scene::clone(loaded.library.scene("Δ1").unwrap())
+        })),
+    );
+    assert_eq!(update_toml(&inline, &loaded.library, &next), None);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("hand.toml");
+    let written = library::save_over(&next, &path, Some((&inline, &loaded.library))).unwrap();
+    reads_back(&written, &next);
+}

@@ -19,4 +19,6 @@ if [ -z "${DISPLAY:-}" ]; then
   sleep 1
 fi
 HOME=$(mktemp -d) $bin open --fresh --screenshot $out/app.png
+# Edit mode: the meaning editor, the region anchors and the tool row.
+HOME=$(mktemp -d) $bin open --fresh --edit --screenshot $out/edit.png
 if [ -n "${xvfb:-}" ]; then kill "$xvfb"; fi

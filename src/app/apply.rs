@@ -266,11 +266,25 @@ impl HologlyphApp {
             st.status.info(format!("{path} has no unsaved changes"));
             return true;
         }
-        let errors = st
-            .doc
-            .problems
-            .iter()
-            .any(|p| p.severity == crate::library::Severity::Error);
+        // The problems of this revision: checked now if the background check is behind.
+        let errors = if st.doc.problems_revision == st.doc.revision().number() {
+            st.doc
+                .problems
+                .iter()
+                .any(|p| p.severity == crate::library::Severity::Error)
+        } else {
+            let snapshot = st.doc.snapshot();
+            let text = snapshot
+                .disk
+                .as_ref()
+                .and_then(|(text, base)| crate::library::update_toml(text, base, &snapshot.library))
+                .unwrap_or_else(|| crate::library::to_toml(&snapshot.library));
+            let loaded = crate::library::load_str(&text, &snapshot.library_path);
+            let errors = loaded.has_errors();
+            st.doc.problems = loaded.problems;
+            st.doc.problems_revision = st.doc.revision().number();
+            errors
+        };
         if errors && !st.windows.save_with_errors {
             st.windows.problems = true;
             st.status.error(format!(
@@ -281,6 +295,9 @@ impl HologlyphApp {
         match st.doc.save() {
             Ok(()) => {
                 st.status.info(format!("saved {path}"));
+                if let Some(r) = &mut self.rt.recovery {
+                    r.discard(&st.doc.path);
+                }
                 true
             }
             Err(e) => {
@@ -550,6 +567,11 @@ impl HologlyphApp {
                 }
                 Done::Skipped => {}
                 Done::Opened(path, result) => match *result {
+                    // Edits made while the file was read are not dropped for it.
+                    Ok(_) if st.doc.history().is_dirty() => st.status.error(format!(
+                        "{} was read, but the open library has new unsaved changes: save or discard them, then open it again",
+                        path.display()
+                    )),
                     Ok(doc) => {
                         st.settings.remember_library(path);
                         self.set_document(doc);

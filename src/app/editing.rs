@@ -148,6 +148,8 @@ pub struct EditState {
     pub concept_query: String,
     /// The fixed field frame while a symbol is edited (so the view stays put), and whose.
     pub frame: Option<(SymbolId, EmRect)>,
+    /// The symbol the selection belongs to.
+    pub editing: Option<SymbolId>,
 }
 
 impl EditState {
@@ -182,6 +184,15 @@ pub fn contours_of(s: &Symbol, shown: Option<&Contours>) -> Option<Contours> {
         GlyphRef::Path { data, .. } => Contours::from_path_data(data).ok(),
         _ => shown.cloned(),
     }
+}
+
+/// The contours the shown fields were made from, if they are of the symbol's current glyph
+/// (right after an undo they may still be the previous glyph's).
+fn shown_contours<'a>(g: &'a super::shown::ShownGlyph, st: &super::State) -> Option<&'a Contours> {
+    let s = st.focused_symbol()?;
+    (g.key.glyph == s.glyph)
+        .then_some(g.contours.as_deref())
+        .flatten()
 }
 
 /// An id not yet in use, from `base` (`base`, `base-2`, …).
@@ -274,6 +285,17 @@ impl HologlyphApp {
             }
             EditorCommand::PenCancel => ed.pen.clear(),
             EditorCommand::PenFinish { close } => {
+                let shown = st.shown_glyph().and_then(|g| shown_contours(g, st));
+                if st
+                    .focused_symbol()
+                    .is_none_or(|s| contours_of(s, shown).is_none())
+                {
+                    st.status.info(
+                        "the outline is still being read: finish the contour again in a moment",
+                    );
+                    return;
+                }
+                let ed = &mut st.edit;
                 let pen = std::mem::take(&mut ed.pen);
                 if pen.iter().filter(|p| p.on).count() < 2 {
                     st.status.info("a contour needs at least two points");
@@ -374,8 +396,14 @@ impl HologlyphApp {
                     self.apply_editor(EditorCommand::Link(LinkTarget::Adapter(id.into())), ctx);
                 }
             }
-            EditorCommand::OpenNewSymbol => ed.new_symbol = Some(NewSymbolDialog::default()),
-            EditorCommand::CloseNewSymbol => ed.new_symbol = None,
+            EditorCommand::OpenNewSymbol => {
+                ed.new_symbol = Some(NewSymbolDialog::default());
+                self.rt.fonts_asked = None;
+            }
+            EditorCommand::CloseNewSymbol => {
+                ed.new_symbol = None;
+                self.rt.fonts_asked = None;
+            }
             EditorCommand::SetNewSymbolText(t) => {
                 if let Some(d) = &mut ed.new_symbol {
                     d.text = t;
@@ -546,7 +574,7 @@ impl HologlyphApp {
         let Some(s) = st.focused_symbol() else {
             return;
         };
-        let shown = st.shown_glyph().and_then(|g| g.contours.as_deref());
+        let shown = st.shown_glyph().and_then(|g| shown_contours(g, st));
         let Some(mut contours) = contours_of(s, shown) else {
             st.status.info(format!(
                 "{label}: the outline is still being read; try again"
@@ -665,7 +693,11 @@ impl HologlyphApp {
         {
             return Some(*frame);
         }
-        st.edit.reset_selection();
+        // Another symbol: its own selection (kept while its fields are still coming).
+        if st.edit.editing.as_ref() != Some(&s.id) {
+            st.edit.reset_selection();
+            st.edit.editing = Some(s.id.clone());
+        }
         let frame = match st.shown_glyph() {
             // The field's square: the glyph with its margin, and room to draw beyond it.
             Some(g) => {

@@ -364,6 +364,10 @@ impl HologlyphApp {
     /// Journals unsaved edits for crash recovery, and shows what the journal could not
     /// write.
     fn keep_recovery(&mut self, ctx: &egui::Context) {
+        // Leaving after Save or Discard: nothing more to keep.
+        if self.rt.may_close {
+            return;
+        }
         let Some(r) = &mut self.rt.recovery else {
             return;
         };

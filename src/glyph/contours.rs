@@ -75,7 +75,8 @@ impl Contours {
                     Event::End { close, first, .. } => {
                         let mut c = std::mem::take(&mut current);
                         // A closing line back to the start is implied by `closed`.
-                        if c.points.len() > 1
+                        if close
+                            && c.points.len() > 1
                             && c.points.last().is_some_and(|l| l.on && l.at == p(first))
                         {
                             c.points.pop();
@@ -91,13 +92,79 @@ impl Contours {
         Self { contours }
     }
 
-    /// Parses SVG path data (em, y up).
+    /// Parses SVG path data (em, y up), keeping which contours end with `Z` and every point
+    /// as written (a point on the start is not taken for the closing point).
     pub fn from_path_data(data: &str) -> Result<Self, super::GlyphError> {
-        if data.trim().is_empty() {
-            return Ok(Self::default());
+        use svgtypes::SimplePathSegment as S;
+        let mut contours: Vec<Contour> = Vec::new();
+        let mut open: Option<Contour> = None;
+        let mut current = [0.0, 0.0];
+        for seg in svgtypes::SimplifyingPathParser::from(data) {
+            let seg = seg.map_err(|e| super::GlyphError::PathData {
+                message: e.to_string(),
+            })?;
+            let start = |open: &mut Option<Contour>, at: [f64; 2]| {
+                open.get_or_insert_with(|| Contour {
+                    points: vec![ContourPoint::on(at)],
+                    closed: false,
+                })
+                .points
+                .len()
+            };
+            match seg {
+                S::MoveTo { x, y } => {
+                    contours.extend(open.take());
+                    current = [x, y];
+                    start(&mut open, current);
+                }
+                S::LineTo { x, y } => {
+                    start(&mut open, current);
+                    current = [x, y];
+                    if let Some(c) = open.as_mut() {
+                        c.points.push(ContourPoint::on(current));
+                    }
+                }
+                S::Quadratic { x1, y1, x, y } => {
+                    start(&mut open, current);
+                    current = [x, y];
+                    if let Some(c) = open.as_mut() {
+                        c.points.push(ContourPoint::control([x1, y1]));
+                        c.points.push(ContourPoint::on(current));
+                    }
+                }
+                S::CurveTo {
+                    x1,
+                    y1,
+                    x2,
+                    y2,
+                    x,
+                    y,
+                } => {
+                    start(&mut open, current);
+                    current = [x, y];
+                    if let Some(c) = open.as_mut() {
+                        c.points.push(ContourPoint::control([x1, y1]));
+                        c.points.push(ContourPoint::control([x2, y2]));
+                        c.points.push(ContourPoint::on(current));
+                    }
+                }
+                S::ClosePath => {
+                    if let Some(mut c) = open.take() {
+                        // A curve back to the start is written ending on the start itself.
+                        let first = c.points[0].at;
+                        let n = c.points.len();
+                        if n > 1 && c.points[n - 1].at == first && !c.points[n - 2].on {
+                            c.points.pop();
+                        }
+                        c.closed = true;
+                        current = first;
+                        contours.push(c);
+                    }
+                }
+            }
         }
-        let outline = super::outline_from_path_data(data, super::FillRule::NonZero)?;
-        Ok(Self::from_outline(&outline))
+        contours.extend(open);
+        Ok(Self { contours })
     }
 
     /// SVG path data: `M`, `L`, `Q`, `C`, `Z`, coordinates to 1/10000 em.
@@ -186,17 +253,58 @@ impl Contours {
         }
     }
 
-    /// Inserts an on-curve point after `r` (halfway to the next point), returning it.
+    /// Inserts an on-curve point halfway along the segment that starts at the on-curve point
+    /// `r` (a curve is split in two, keeping its shape), returning it.
     pub fn insert_after(&mut self, r: PointRef) -> Option<PointRef> {
         let c = self.contours.get_mut(r.contour)?;
         let n = c.points.len();
-        let a = c.points.get(r.point)?.at;
-        let b = c.points[(r.point + 1) % n].at;
-        let mid = [(a[0] + b[0]) / 2.0, (a[1] + b[1]) / 2.0];
-        c.points.insert(r.point + 1, ContourPoint::on(mid));
+        if !c.points.get(r.point)?.on || n < 2 {
+            return None;
+        }
+        // The segment: r, its controls, the next on-curve point.
+        let mut controls = Vec::new();
+        let mut j = (r.point + 1) % n;
+        while !c.points[j].on && controls.len() < n {
+            controls.push(c.points[j].at);
+            j = (j + 1) % n;
+        }
+        if j <= r.point && !c.closed {
+            return None;
+        }
+        let a = c.points[r.point].at;
+        let b = c.points[j].at;
+        let mid = |p: [f64; 2], q: [f64; 2]| [(p[0] + q[0]) / 2.0, (p[1] + q[1]) / 2.0];
+        let replacement: Vec<ContourPoint> = match controls.as_slice() {
+            [] => vec![ContourPoint::on(mid(a, b))],
+            [q] => {
+                let (l, r2) = (mid(a, *q), mid(*q, b));
+                vec![
+                    ContourPoint::control(l),
+                    ContourPoint::on(mid(l, r2)),
+                    ContourPoint::control(r2),
+                ]
+            }
+            [q1, q2] => {
+                let (ab, bc, cd) = (mid(a, *q1), mid(*q1, *q2), mid(*q2, b));
+                let (abc, bcd) = (mid(ab, bc), mid(bc, cd));
+                vec![
+                    ContourPoint::control(ab),
+                    ContourPoint::control(abc),
+                    ContourPoint::on(mid(abc, bcd)),
+                    ContourPoint::control(bcd),
+                    ContourPoint::control(cd),
+                ]
+            }
+            _ => return None,
+        };
+        // The segment's controls run from `r` + 1 up to the next on-curve point, or to the
+        // end of the list when it closes back onto the first point.
+        let at = r.point + 1;
+        let on = at + replacement.iter().position(|p| p.on).unwrap_or(0);
+        c.points.splice(at..at + controls.len(), replacement);
         Some(PointRef {
             contour: r.contour,
-            point: r.point + 1,
+            point: on,
         })
     }
 
@@ -218,6 +326,22 @@ impl Contours {
                 c.points.clear();
             }
         }
+        // Deleting an on-curve point between two curves leaves a run of more than two
+        // controls: keep the outer two, one cubic through where the two curves went.
+        let mut i = 0;
+        while i < c.points.len() {
+            if c.points[i].on {
+                i += 1;
+                continue;
+            }
+            let end = (i..c.points.len())
+                .find(|&j| c.points[j].on)
+                .unwrap_or(c.points.len());
+            if end - i > 2 {
+                c.points.drain(i + 1..end - 1);
+            }
+            i += 2;
+        }
         if c.points.iter().all(|p| !p.on) {
             self.contours.remove(r.contour);
         }
@@ -234,8 +358,9 @@ impl Contours {
         if let Some(c) = self.contours.get_mut(contour)
             && c.points.len() > 1
         {
-            c.points[1..].reverse();
-            if !c.closed {
+            if c.closed {
+                c.points[1..].reverse();
+            } else {
                 c.points.reverse();
             }
         }
@@ -347,6 +472,48 @@ mod tests {
         assert_eq!(t.to_path_data(), "M 0.2 0.1 L 0.5 0.9 L 0.9 0.1");
         t.delete_contour(0);
         assert!(t.contours.is_empty());
+    }
+
+    #[test]
+    fn curves_keep_their_shape_and_open_contours_stay_open() {
+        // Splitting a quadratic at its middle: the new point is on the old curve.
+        let mut c = Contours::from_path_data("M 0 0 Q 0.5 1 1 0 Z").unwrap();
+        let r = c
+            .insert_after(PointRef {
+                contour: 0,
+                point: 0,
+            })
+            .unwrap();
+        assert!(dist(c.point(r).unwrap().at, [0.5, 0.5]) < 1e-9);
+        assert_eq!(c.segment_count(), 3);
+        // A cubic split likewise: B(½) of (0,0) (0,1) (1,1) (1,0) is (0.5, 0.75).
+        let mut c = Contours::from_path_data("M 0 0 C 0 1 1 1 1 0 Z").unwrap();
+        let r = c
+            .insert_after(PointRef {
+                contour: 0,
+                point: 0,
+            })
+            .unwrap();
+        assert!(dist(c.point(r).unwrap().at, [0.5, 0.75]) < 1e-9);
+        // Deleting the point between the two halves leaves one cubic, not lines.
+        c.delete_point(r);
+        assert!(c.to_path_data().contains('C'), "{}", c.to_path_data());
+        // An open contour stays open through path data, and reverses end to end.
+        let mut o = Contours::from_path_data("M 0 0 L 1 0 L 1 1").unwrap();
+        assert!(!o.contours[0].closed);
+        o.reverse(0);
+        assert_eq!(o.to_path_data(), "M 1 1 L 1 0 L 0 0");
+        // A point dragged onto the start of a closed contour is kept.
+        let mut t = Contours::from_path_data("M 0 0 L 1 0 L 1 1 Z").unwrap();
+        t.move_point(
+            PointRef {
+                contour: 0,
+                point: 2,
+            },
+            [0.0, 0.0],
+        );
+        let again = Contours::from_path_data(&t.to_path_data()).unwrap();
+        assert_eq!(again.contours[0].points.len(), 3);
     }
 
     #[test]

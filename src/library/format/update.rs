@@ -5,7 +5,7 @@
 //! documented layout after the last entry of their kind.
 
 use std::borrow::Borrow;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet, VecDeque};
 
 use toml_edit::{ArrayOfTables, DocumentMut, Item, Table, Value};
 
@@ -13,7 +13,8 @@ use super::write::fresh_document;
 use crate::library::{Adapter, Concept, Library, Scene, Symbol, Tour};
 
 /// `library` written over `original`, the text `base` was read from. `None` when `original`
-/// is not TOML at all (then there is nothing to keep, and the caller writes a fresh file).
+/// is not TOML at all, or when the result would not read back as `library` (then the caller
+/// writes a fresh file).
 pub fn update_toml(original: &str, base: &Library, library: &Library) -> Option<String> {
     let mut doc: DocumentMut = original.parse().ok()?;
     let fresh = fresh_document(library);
@@ -50,16 +51,23 @@ pub fn update_toml(original: &str, base: &Library, library: &Library) -> Option<
         let Some(Item::ArrayOfTables(new)) = fresh.get(key) else {
             continue;
         };
+        let name_key = if key == "concept" { "name" } else { "id" };
         match root.get_mut(key) {
-            Some(Item::ArrayOfTables(old)) => merge_entries(old, new, &plan),
-            Some(_) => {}
+            Some(Item::ArrayOfTables(old)) => merge_entries(old, new, &plan, name_key),
+            // Written another way (an inline array): nothing of it to keep in place.
+            Some(_) => return None,
             None if new.is_empty() => {}
             None => {
                 root.insert(key, Item::ArrayOfTables(new.clone()));
             }
         }
     }
-    Some(doc.to_string())
+    // The text must read back as the library. Where it would not (a layout this merge does
+    // not know how to keep), the caller writes a fresh file instead of a wrong one.
+    let text = doc.to_string();
+    let mut check = super::read::parse(&text, &library.base_dir.join("library.toml")).library;
+    check.base_dir = library.base_dir.clone();
+    (check == *library).then_some(text)
 }
 
 /// One kind of entry in the library the file was read as and in the one to write.
@@ -90,19 +98,22 @@ fn plan<T: PartialEq>(
     }
 }
 
-fn table_id(t: &Table) -> Option<&str> {
-    t.get("id").or_else(|| t.get("name")).and_then(Item::as_str)
+/// The key that names a table: `name` for concepts, `id` for everything else.
+fn table_key(t: &Table, key: &str) -> Option<String> {
+    t.get(key).and_then(Item::as_str).map(str::to_string)
 }
 
 /// Rebuilds the array of `[[kind]]` tables: the file's tables in the file's order, each kept
 /// as it is unless its entry changed; tables the reader could not make an entry of are kept
-/// untouched; entries removed from the library are dropped; new entries go last.
-fn merge_entries(old: &mut ArrayOfTables, new: &ArrayOfTables, plan: &Plan) {
+/// untouched; entries removed from the library are dropped; new entries go last. The k-th
+/// table with an id continues the k-th entry with that id (duplicates stay paired).
+fn merge_entries(old: &mut ArrayOfTables, new: &ArrayOfTables, plan: &Plan, key: &str) {
     let before_ids: HashSet<&str> = plan.before.iter().map(String::as_str).collect();
     let after_ids: HashSet<&str> = plan.after.iter().map(String::as_str).collect();
-    // Which id of the file each new entry continues: its own, or (a rename) the id of the
-    // entry at its place in the library it was read as, if that id is gone.
-    let mut source: BTreeMap<String, usize> = BTreeMap::new();
+    // Which id of the file each new entry continues: its own, or (a rename, when nothing
+    // was added or removed) the id of the entry at its place before, if that id is gone.
+    let same_length = plan.before.len() == plan.after.len();
+    let mut source: HashMap<&str, VecDeque<usize>> = HashMap::new();
     for (i, id) in plan.after.iter().enumerate() {
         let from = if before_ids.contains(id.as_str()) {
             Some(id.as_str())
@@ -110,21 +121,22 @@ fn merge_entries(old: &mut ArrayOfTables, new: &ArrayOfTables, plan: &Plan) {
             plan.before
                 .get(i)
                 .map(String::as_str)
-                .filter(|b| !after_ids.contains(b))
+                .filter(|b| same_length && !after_ids.contains(b))
         };
         if let Some(from) = from {
-            source.entry(from.to_string()).or_insert(i);
+            source.entry(from).or_default().push_back(i);
         }
     }
     let mut merged = ArrayOfTables::new();
     let mut placed = vec![false; plan.after.len()];
     for table in old.iter() {
-        let id = table_id(table).map(str::to_string);
-        match id
+        let id = table_key(table, key);
+        let next = id
             .as_deref()
-            .and_then(|id| source.get(id).map(|&i| (id, i)))
-        {
-            Some((_, i)) if !placed[i] => {
+            .and_then(|id| source.get_mut(id))
+            .and_then(VecDeque::pop_front);
+        match next {
+            Some(i) => {
                 placed[i] = true;
                 let mut table = table.clone();
                 if !plan.unchanged[i]
@@ -134,9 +146,7 @@ fn merge_entries(old: &mut ArrayOfTables, new: &ArrayOfTables, plan: &Plan) {
                 }
                 merged.push(table);
             }
-            // A second table with an id already placed (a duplicate the checks report):
-            // kept as written.
-            Some(_) => merged.push(table.clone()),
+            // Read as an entry once, and since removed: dropped (with its comments).
             None if id.as_deref().is_some_and(|id| before_ids.contains(id)) => {}
             // Not an entry the reader made (a broken table): kept as written.
             None => merged.push(table.clone()),
@@ -190,8 +200,8 @@ fn merge_item(parent: &mut Table, key: &str, new: &Item, free: bool) {
             // by place.
             let mut merged = ArrayOfTables::new();
             for (i, nt) in n.iter().enumerate() {
-                let found = match table_id(nt) {
-                    Some(id) => o.iter().find(|t| table_id(t) == Some(id)),
+                let found = match table_key(nt, "id") {
+                    Some(id) => o.iter().find(|t| table_key(t, "id").as_ref() == Some(&id)),
                     None => o.get(i),
                 };
                 let mut t = found.cloned().unwrap_or_else(|| nt.clone());
