@@ -3,64 +3,18 @@
 //! card, Back/Forward/Backspace, switching layers, undo and redo by keys, a broken library,
 //! and snapshots of the view area that fail when a card or the highlight goes missing.
 
+mod common;
+
 use std::sync::Arc;
 
-use egui::{Event, Key, Modifiers, PointerButton, Pos2, Vec2};
+use common::window::{click_at, harness, settle};
+
+use egui::{Event, Key, Modifiers, Pos2, Vec2};
 use egui_kittest::kittest::Queryable;
 use egui_kittest::{Harness, SnapshotOptions};
-use hologlyph::app::{Command, Focus, HologlyphApp, StartOptions, wgpu_setup};
+use hologlyph::app::{Command, Focus, HologlyphApp, StartOptions};
 use hologlyph::hologram::Layer;
 use hologlyph::library::{Edit, RegionLink, Symbol};
-
-fn harness(options: StartOptions, frozen: bool) -> Harness<'static, HologlyphApp> {
-    let mut h = Harness::builder()
-        .with_size(Vec2::new(1280.0, 800.0))
-        .wgpu_setup(wgpu_setup())
-        .build_eframe(move |cc| {
-            let mut app = HologlyphApp::new(
-                cc,
-                StartOptions {
-                    fresh: true,
-                    ..options
-                },
-            )
-            .expect("the app starts");
-            if frozen {
-                app.freeze_time(1.0);
-            }
-            // The list, not the grid: no thumbnail jobs to wait for.
-            app.push(Command::SetGrid(false));
-            app
-        });
-    h.run_steps(2);
-    settle(&mut h);
-    h
-}
-
-/// Steps until the background work (the shown glyph, the protocol, shape neighbours) is
-/// done and its results are on screen.
-fn settle(h: &mut Harness<'_, HologlyphApp>) {
-    let start = std::time::Instant::now();
-    while h.state().busy() && start.elapsed().as_secs() < 60 {
-        h.run_steps(1);
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
-    h.run_steps(3);
-}
-
-fn click_at(h: &mut Harness<'_, HologlyphApp>, pos: Pos2) {
-    h.event(Event::PointerMoved(pos));
-    h.run_steps(1);
-    for pressed in [true, false] {
-        h.event(Event::PointerButton {
-            pos,
-            button: PointerButton::Primary,
-            pressed,
-            modifiers: Modifiers::NONE,
-        });
-        h.run_steps(1);
-    }
-}
 
 fn shows(h: &Harness<'_, HologlyphApp>, label: &str) -> bool {
     h.query_all_by_label(label).next().is_some()

@@ -4,121 +4,32 @@
 //! point dragged (the fields change) and undone (they come back); and unsaved edits
 //! restored after the app is gone.
 
-use std::path::{Path, PathBuf};
+mod common;
 
-use egui::{Event, Key, Modifiers, PointerButton, Pos2, Vec2};
+use std::path::Path;
+
+use common::library_copy;
+use common::window::{click_at, click_button, drag, key, settle, type_into};
+use egui::{Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use hologlyph::app::{Command, Focus, HologlyphApp, StartOptions, wgpu_setup};
+use hologlyph::app::{Focus, HologlyphApp, StartOptions};
 use hologlyph::fields::regions::RegionKind;
 use hologlyph::library;
 
 fn harness(options: StartOptions) -> Harness<'static, HologlyphApp> {
-    let mut h = Harness::builder()
-        .with_size(Vec2::new(1280.0, 800.0))
-        .wgpu_setup(wgpu_setup())
-        .build_eframe(move |cc| {
-            let mut app = HologlyphApp::new(
-                cc,
-                StartOptions {
-                    fresh: true,
-                    ..options
-                },
-            )
-            .expect("the app starts");
-            app.freeze_time(1.0);
-            app.push(Command::SetGrid(false));
-            app
-        });
-    h.run_steps(2);
-    settle(&mut h);
-    h
+    common::window::harness(options, true)
 }
 
-fn settle(h: &mut Harness<'_, HologlyphApp>) {
+/// Frames until the recovery journal has written its snapshot (within about a second).
+fn wait_for_snapshot(h: &mut Harness<'_, HologlyphApp>, recovery: &Path) {
     let start = std::time::Instant::now();
-    while h.state().busy() && start.elapsed().as_secs() < 60 {
+    while hologlyph::app::recovery::find(recovery).is_empty() {
+        assert!(start.elapsed().as_secs() < 10, "no snapshot was written");
+        std::thread::sleep(std::time::Duration::from_millis(100));
         h.run_steps(1);
-        std::thread::sleep(std::time::Duration::from_millis(20));
+        h.state().flush_recovery();
     }
-    h.run_steps(3);
-}
-
-/// A copy of the bundled library (with its adapter files) in `dir`.
-fn library_copy(dir: &Path) -> PathBuf {
-    let path = dir.join("lib.toml");
-    std::fs::copy(library::bundled_path(), &path).unwrap();
-    let adapters = library::bundled_path().with_file_name("adapters");
-    let to = dir.join("adapters");
-    std::fs::create_dir_all(&to).unwrap();
-    for e in std::fs::read_dir(adapters).unwrap().flatten() {
-        if e.path().is_file() {
-            std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
-        }
-    }
-    path
-}
-
-fn press(h: &mut Harness<'_, HologlyphApp>, pos: Pos2, pressed: bool) {
-    h.event(Event::PointerButton {
-        pos,
-        button: PointerButton::Primary,
-        pressed,
-        modifiers: Modifiers::NONE,
-    });
-    h.run_steps(1);
-}
-
-fn click_at(h: &mut Harness<'_, HologlyphApp>, pos: Pos2) {
-    h.event(Event::PointerMoved(pos));
-    h.run_steps(1);
-    press(h, pos, true);
-    press(h, pos, false);
-    // The commands the click pushed are applied after its frame; the next one shows them.
-    h.run_steps(1);
-}
-
-fn drag(h: &mut Harness<'_, HologlyphApp>, from: Pos2, to: Pos2) {
-    h.event(Event::PointerMoved(from));
-    h.run_steps(1);
-    press(h, from, true);
-    for i in 1..=8 {
-        let p = from + (to - from) * (i as f32 / 8.0);
-        h.event(Event::PointerMoved(p));
-        h.run_steps(1);
-    }
-    press(h, to, false);
-}
-
-fn key(h: &mut Harness<'_, HologlyphApp>, modifiers: Modifiers, key: Key) {
-    h.event(Event::Key {
-        key,
-        physical_key: None,
-        pressed: true,
-        repeat: false,
-        modifiers,
-    });
-    h.event(Event::Key {
-        key,
-        physical_key: None,
-        pressed: false,
-        repeat: false,
-        modifiers,
-    });
-    h.run_steps(2);
-}
-
-fn type_into(h: &mut Harness<'_, HologlyphApp>, label: &str, text: &str) {
-    h.get_by_label(label).focus();
-    h.run_steps(1);
-    h.get_by_label(label).type_text(text);
-    h.run_steps(2);
-}
-
-fn click_button(h: &mut Harness<'_, HologlyphApp>, label: &str) {
-    h.get_by_label(label).click();
-    // The click, the frame that applies its commands, and a window's first (sizing) frame.
-    h.run_steps(3);
 }
 
 fn focused_id(h: &Harness<'_, HologlyphApp>) -> String {
@@ -331,14 +242,7 @@ fn unsaved_edits_come_back_after_the_app_is_gone() {
     key(&mut h, Modifiers::COMMAND, Key::E);
     type_into(&mut h, "gloss", " — and a recovered note");
     let edited = h.state().state().doc.library().clone();
-    // Frames until the journal has written the snapshot (within about a second).
-    let start = std::time::Instant::now();
-    while hologlyph::app::recovery::find(&recovery).is_empty() {
-        assert!(start.elapsed().as_secs() < 10, "no snapshot was written");
-        std::thread::sleep(std::time::Duration::from_millis(100));
-        h.run_steps(1);
-        h.state().flush_recovery();
-    }
+    wait_for_snapshot(&mut h, &recovery);
     assert!(
         h.state().title().starts_with("• "),
         "the title marks unsaved changes"
@@ -375,13 +279,7 @@ fn quitting_asks_and_save_leaves_no_recovery_file() {
     });
     key(&mut h, Modifiers::COMMAND, Key::E);
     type_into(&mut h, "gloss", " — saved on the way out");
-    let start = std::time::Instant::now();
-    while hologlyph::app::recovery::find(&recovery).is_empty() {
-        assert!(start.elapsed().as_secs() < 10, "no snapshot was written");
-        std::thread::sleep(std::time::Duration::from_millis(100));
-        h.run_steps(1);
-        h.state().flush_recovery();
-    }
+    wait_for_snapshot(&mut h, &recovery);
     // Ctrl+Q asks; Save writes the file and drops the snapshot.
     key(&mut h, Modifiers::COMMAND, Key::Q);
     h.run_steps(2);
@@ -394,5 +292,47 @@ fn quitting_asks_and_save_leaves_no_recovery_file() {
         std::fs::read_to_string(&path)
             .unwrap()
             .contains("saved on the way out")
+    );
+}
+
+#[test]
+fn a_brush_stroke_becomes_part_of_the_outline() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = library_copy(dir.path());
+    let mut h = harness(StartOptions {
+        library: Some(path),
+        ..Default::default()
+    });
+    key(&mut h, Modifiers::COMMAND, Key::N);
+    click_button(&mut h, "Draw it");
+    settle(&mut h);
+    key(&mut h, Modifiers::NONE, Key::B);
+    let from = h.state().screen_from_em([0.2, 0.2]).unwrap();
+    let to = h.state().screen_from_em([0.8, 0.6]).unwrap();
+    drag(&mut h, from, to);
+    settle(&mut h);
+    let st = h.state().state();
+    let s = st.focused_symbol().unwrap();
+    let library::GlyphRef::Path { data, .. } = &s.glyph else {
+        panic!("not path data: {:?}", s.glyph);
+    };
+    let contours = hologlyph::glyph::contours::Contours::from_path_data(data).unwrap();
+    assert!(!contours.contours.is_empty(), "{data}");
+    let g = st.shown_glyph().expect("the stroke has fields");
+    // The ink is along the stroke: the middle of the drag is inside, a far corner is not.
+    let inside = |p: [f64; 2]| {
+        let (r, c) = g
+            .fields
+            .grid
+            .px_from_em(hologlyph::geometry::EmPoint::new(p[0], p[1]))
+            .unwrap();
+        g.fields.raw.sdf[[r, c]] < 0.0
+    };
+    assert!(inside([0.5, 0.4]));
+    assert!(!inside([0.8, 0.1]));
+    assert_eq!(
+        st.doc.history().undo_len(),
+        2,
+        "the new symbol, then the stroke"
     );
 }

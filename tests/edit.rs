@@ -411,3 +411,59 @@ fn navigation_history_drops_a_removed_symbol_and_keeps_the_rest() {
     assert!(nav.forward());
     assert_eq!(nav.focus(), Some(&Focus::Scene("Δ41".into())));
 }
+
+#[test]
+fn save_as_in_another_folder_keeps_every_file_the_library_names() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let first = dir.path().join("first");
+    std::fs::create_dir_all(&first).expect("folder");
+    let path = first.join("lib.toml");
+    std::fs::copy(library::bundled_path(), &path).expect("copy");
+    let adapters = library::bundled_path().with_file_name("adapters");
+    std::fs::create_dir_all(first.join("adapters")).expect("folder");
+    for e in std::fs::read_dir(adapters).expect("adapters").flatten() {
+        if e.path().is_file() {
+            std::fs::copy(e.path(), first.join("adapters").join(e.file_name())).expect("copy");
+        }
+    }
+    let mut doc = Document::open(&path).expect("opens");
+    let relative: Vec<_> = doc
+        .library()
+        .adapters
+        .iter()
+        .filter_map(|a| a.file.clone())
+        .filter(|f| f.is_relative())
+        .collect();
+    assert!(
+        !relative.is_empty(),
+        "the bundled adapters name files beside the library"
+    );
+    let found = |lib: &library::Library| -> Vec<String> {
+        lib.adapters
+            .iter()
+            .filter(|a| a.file.as_ref().is_some_and(|f| lib.resolve(f).exists()))
+            .map(|a| a.id.to_string())
+            .collect()
+    };
+    let before = found(doc.library());
+    assert!(!before.is_empty());
+
+    let elsewhere = dir.path().join("second").join("lib.toml");
+    std::fs::create_dir_all(elsewhere.parent().unwrap()).expect("folder");
+    doc.save_as(&elsewhere).expect("saves");
+    assert_eq!(doc.path, elsewhere);
+    assert_eq!(
+        doc.history().undo_label(),
+        Some(
+            format!(
+                "move file references to {}",
+                dir.path().join("second").display()
+            )
+            .as_str()
+        )
+    );
+    // Read from its new folder, the adapter files it found before are found again.
+    let moved = library::load(&elsewhere).expect("reloads");
+    assert!(!moved.has_errors(), "{:?}", moved.problems);
+    assert_eq!(found(&moved.library), before);
+}

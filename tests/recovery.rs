@@ -4,11 +4,14 @@
 //! saw the document saved leaves no file, and a hundred mixed edits undone return the
 //! original library.
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use common::library_copy;
 use hologlyph::app::Document;
 use hologlyph::app::recovery::{self, Recovery};
 use hologlyph::library::{self, Edit, Library, LinkTarget, Symbol};
@@ -58,21 +61,6 @@ fn edits(lib: &Library) -> Vec<Edit> {
     ]
 }
 
-fn copy_of_bundled(dir: &Path) -> PathBuf {
-    let path = dir.join("lib.toml");
-    std::fs::copy(library::bundled_path(), &path).unwrap();
-    // The bundled library names adapter files beside it.
-    let adapters = library::bundled_path().with_file_name("adapters");
-    let to = dir.join("adapters");
-    std::fs::create_dir_all(&to).unwrap();
-    for e in std::fs::read_dir(adapters).unwrap().flatten() {
-        if e.path().is_file() {
-            std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
-        }
-    }
-    path
-}
-
 /// The child: opens the library, makes the edits through the journal as the app does each
 /// frame, says so, and waits to be killed. Run only by the parent test.
 #[test]
@@ -104,7 +92,7 @@ fn child_edits_then_waits() {
 #[test]
 fn recovery_after_kill() {
     let dir = tempfile::tempdir().unwrap();
-    let path = copy_of_bundled(dir.path());
+    let path = library_copy(dir.path());
     let mut child = Command::new(std::env::current_exe().unwrap())
         .args([
             "child_edits_then_waits",
@@ -156,7 +144,7 @@ fn recovery_after_kill() {
 #[test]
 fn a_saved_document_leaves_no_recovery_file() {
     let dir = tempfile::tempdir().unwrap();
-    let path = copy_of_bundled(dir.path());
+    let path = library_copy(dir.path());
     let mut doc = Document::open(&path).unwrap();
     let mut journal = Recovery::new(dir.path().join("recovery"));
     let edit = edits(doc.library()).remove(0);

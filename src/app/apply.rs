@@ -519,6 +519,7 @@ impl HologlyphApp {
                                 gpu_ms,
                                 font,
                                 contours,
+                                even_odd,
                             } = computed;
                             let view = match (&self.rt.gpu, gpu) {
                                 (Some(gpu), Some(gpu_fields)) => {
@@ -542,6 +543,7 @@ impl HologlyphApp {
                                 gpu_ms,
                                 font,
                                 contours: Some(contours),
+                                even_odd,
                             });
                             st.shown.glyph_error = None;
                             self.rt.gpu_views_in_use(&Vec::from_iter(view));

@@ -123,6 +123,7 @@ impl Command {
             Command::Editor(EditorCommand::ToggleSnap) => "Snap to the em grid".into(),
             Command::Editor(EditorCommand::SetTool(Tool::Pen)) => "Pen".into(),
             Command::Editor(EditorCommand::SetTool(Tool::Select)) => "Select".into(),
+            Command::Editor(EditorCommand::SetTool(Tool::Brush)) => "Brush".into(),
             Command::Editor(EditorCommand::ConvertToOutline) => "Convert to outline".into(),
             Command::Editor(EditorCommand::Point(PointOp::Delete)) => "Delete point".into(),
             Command::Editor(EditorCommand::PenFinish { .. }) => "Finish the contour".into(),
@@ -194,6 +195,7 @@ impl Command {
             Command::Editor(EditorCommand::OpenNewSymbol) => k(Modifiers::COMMAND, Key::N),
             Command::Editor(EditorCommand::SetTool(Tool::Pen)) => k(Modifiers::NONE, Key::P),
             Command::Editor(EditorCommand::SetTool(Tool::Select)) => k(Modifiers::NONE, Key::V),
+            Command::Editor(EditorCommand::SetTool(Tool::Brush)) => k(Modifiers::NONE, Key::B),
             Command::Editor(EditorCommand::ToggleSnap) => k(Modifiers::NONE, Key::G),
             Command::CopyCharacter => k(Modifiers::COMMAND | Modifiers::SHIFT, Key::C),
             Command::Back => k(Modifiers::ALT, Key::ArrowLeft),
@@ -244,6 +246,7 @@ impl Command {
             Command::Editor(EditorCommand::OpenNewSymbol),
             Command::Editor(EditorCommand::SetTool(Tool::Pen)),
             Command::Editor(EditorCommand::SetTool(Tool::Select)),
+            Command::Editor(EditorCommand::SetTool(Tool::Brush)),
             Command::Editor(EditorCommand::ToggleSnap),
             // Before Undo: egui's Ctrl+Z also matches Ctrl+Shift+Z, so the longer
             // shortcut is consumed first.

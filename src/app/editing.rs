@@ -28,7 +28,12 @@ pub enum Tool {
     Select,
     /// Click for a corner, drag for a curve; click the first point to close.
     Pen,
+    /// Freehand: a drag draws a smoothed stroke, added to the outline as its contours.
+    Brush,
 }
+
+/// The brush's width, em.
+pub const BRUSH_WIDTH: f64 = 0.05;
 
 /// What is being dragged.
 #[derive(Clone, Debug, PartialEq)]
@@ -81,6 +86,10 @@ pub enum EditorCommand {
         at: [f64; 2],
         control: Option<[f64; 2]>,
     },
+    /// A point of the brush stroke being drawn (the first starts it).
+    BrushPoint([f64; 2]),
+    /// Ends the brush stroke: smoothed, its outline added to the glyph.
+    BrushEnd,
     /// Ends the pen's contour and adds it to the outline.
     PenFinish {
         close: bool,
@@ -138,6 +147,8 @@ pub struct EditState {
     pub drag: Option<Drag>,
     /// The pen's contour while it is drawn (added to the outline when finished).
     pub pen: Vec<ContourPoint>,
+    /// The brush stroke while it is drawn, em.
+    pub stroke: Vec<[f64; 2]>,
     /// The link picker's query, while it is open.
     pub picker: Option<String>,
     pub new_symbol: Option<NewSymbolDialog>,
@@ -193,6 +204,36 @@ fn shown_contours<'a>(g: &'a super::shown::ShownGlyph, st: &super::State) -> Opt
     (g.key.glyph == s.glyph)
         .then_some(g.contours.as_deref())
         .flatten()
+}
+
+/// A freehand stroke smoothed: two rounds of Chaikin corner cutting (ends kept), then points
+/// closer than 1/200 em to the last kept one dropped.
+pub fn smooth(points: &[[f64; 2]]) -> Vec<[f64; 2]> {
+    let mut p = points.to_vec();
+    for _ in 0..2 {
+        if p.len() < 3 {
+            break;
+        }
+        let mut q = vec![p[0]];
+        for w in p.windows(2) {
+            let (a, b) = (w[0], w[1]);
+            q.push([0.75 * a[0] + 0.25 * b[0], 0.75 * a[1] + 0.25 * b[1]]);
+            q.push([0.25 * a[0] + 0.75 * b[0], 0.25 * a[1] + 0.75 * b[1]]);
+        }
+        q.push(p[p.len() - 1]);
+        p = q;
+    }
+    let mut out: Vec<[f64; 2]> = Vec::new();
+    for (i, x) in p.iter().enumerate() {
+        let keep = out
+            .last()
+            .is_none_or(|l| (l[0] - x[0]).hypot(l[1] - x[1]) >= 0.005)
+            || i == p.len() - 1;
+        if keep {
+            out.push(*x);
+        }
+    }
+    out
 }
 
 /// An id not yet in use, from `base` (`base`, `base-2`, …).
@@ -254,6 +295,7 @@ impl HologlyphApp {
             EditorCommand::SetTool(t) => {
                 ed.tool = t;
                 ed.pen.clear();
+                ed.stroke.clear();
             }
             EditorCommand::ToggleSnap => ed.snap = !ed.snap,
             EditorCommand::SelectRegion(r) => {
@@ -284,6 +326,35 @@ impl HologlyphApp {
                 ed.pen.push(ContourPoint::on(at));
             }
             EditorCommand::PenCancel => ed.pen.clear(),
+            EditorCommand::BrushPoint(at) => {
+                let at = ed.place(at);
+                if ed.stroke.last() != Some(&at) {
+                    ed.stroke.push(at);
+                }
+            }
+            EditorCommand::BrushEnd => {
+                let stroke = smooth(&std::mem::take(&mut ed.stroke));
+                if stroke.len() < 2 {
+                    return;
+                }
+                let outline = match crate::library::strokes_outline(&[stroke], BRUSH_WIDTH) {
+                    Ok(o) => o,
+                    Err(e) => {
+                        st.status.error(format!("the brush stroke: {e}"));
+                        return;
+                    }
+                };
+                let drawn = Contours::from_outline(&outline);
+                self.change_outline(
+                    "draw a brush stroke",
+                    |c| {
+                        c.contours.extend(drawn.contours);
+                        true
+                    },
+                    None,
+                    ctx,
+                );
+            }
             EditorCommand::PenFinish { close } => {
                 let shown = st.shown_glyph().and_then(|g| shown_contours(g, st));
                 if st
@@ -444,11 +515,7 @@ impl HologlyphApp {
                     adapters: Vec::new(),
                 });
                 st.edit.region = Some(id);
-                let edit = Edit::UpdateSymbol {
-                    id: s.id.clone(),
-                    symbol: Arc::new(s),
-                };
-                self.apply(Command::Edit { edit, merge: None }, ctx);
+                self.update_symbol(s, None, ctx);
             }
             EditorCommand::RemoveRegion(id) => {
                 let Some(s) = st.focused_symbol() else {
@@ -457,11 +524,7 @@ impl HologlyphApp {
                 let mut s = Symbol::clone(s);
                 s.regions.retain(|r| r.id != id);
                 st.edit.region = None;
-                let edit = Edit::UpdateSymbol {
-                    id: s.id.clone(),
-                    symbol: Arc::new(s),
-                };
-                self.apply(Command::Edit { edit, merge: None }, ctx);
+                self.update_symbol(s, None, ctx);
             }
             EditorCommand::Point(op) => {
                 let Some(r) = ed.point else {
@@ -508,6 +571,22 @@ impl HologlyphApp {
         }
     }
 
+    /// Replaces a symbol by its changed copy `s` (same id) as one edit, folded into the
+    /// gesture `merge` names.
+    fn update_symbol(&mut self, s: Symbol, merge: Option<&str>, ctx: &egui::Context) {
+        let edit = Edit::UpdateSymbol {
+            id: s.id.clone(),
+            symbol: Arc::new(s),
+        };
+        self.apply(
+            Command::Edit {
+                edit,
+                merge: merge.map(str::to_string),
+            },
+            ctx,
+        );
+    }
+
     /// Moves what is dragged; the drag is one undo step.
     fn drag_to(&mut self, at: [f64; 2], ctx: &egui::Context) {
         let st = &mut self.state;
@@ -545,17 +624,7 @@ impl HologlyphApp {
                     return;
                 };
                 r.anchor = at;
-                let edit = Edit::UpdateSymbol {
-                    id: s.id.clone(),
-                    symbol: Arc::new(s),
-                };
-                self.apply(
-                    Command::Edit {
-                        edit,
-                        merge: Some("drag".into()),
-                    },
-                    ctx,
-                );
+                self.update_symbol(s, Some("drag"), ctx);
             }
             None => {}
         }
@@ -584,23 +653,17 @@ impl HologlyphApp {
         if !change(&mut contours) {
             return;
         }
-        let even_odd = matches!(s.glyph, GlyphRef::Path { even_odd: true, .. });
+        let even_odd = match &s.glyph {
+            GlyphRef::Path { even_odd, .. } => *even_odd,
+            // A character or SVG file converted: its fill rule comes along.
+            _ => st.shown_glyph().is_some_and(|g| g.even_odd),
+        };
         let mut s = Symbol::clone(s);
         s.glyph = GlyphRef::Path {
             data: contours.to_path_data(),
             even_odd,
         };
-        let edit = Edit::UpdateSymbol {
-            id: s.id.clone(),
-            symbol: Arc::new(s),
-        };
-        self.apply(
-            Command::Edit {
-                edit,
-                merge: merge.map(str::to_string),
-            },
-            ctx,
-        );
+        self.update_symbol(s, merge, ctx);
         if merge.is_none() {
             self.state.status.info(label.to_string());
         }
@@ -715,5 +778,21 @@ impl HologlyphApp {
         };
         st.edit.frame = Some((s.id.clone(), frame));
         Some(frame)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::smooth;
+
+    #[test]
+    fn a_stroke_is_smoothed_with_its_ends_kept() {
+        let s = smooth(&[[0.0, 0.0], [0.5, 0.0], [0.5, 0.5]]);
+        assert_eq!(s.first(), Some(&[0.0, 0.0]));
+        assert_eq!(s.last(), Some(&[0.5, 0.5]));
+        assert!(!s.contains(&[0.5, 0.0]), "the corner is cut: {s:?}");
+        // Points closer than 1/200 em are dropped.
+        let dense: Vec<[f64; 2]> = (0..100).map(|i| [i as f64 * 0.001, 0.0]).collect();
+        assert!(smooth(&dense).len() < 30);
     }
 }

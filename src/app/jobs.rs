@@ -62,6 +62,8 @@ pub struct ComputedGlyph {
     pub font: Option<String>,
     /// The outline as editable contours (edit mode shows and converts them).
     pub contours: Arc<Contours>,
+    /// Whether the outline fills even-odd (kept when it is converted to path data).
+    pub even_odd: bool,
 }
 
 /// What an unfolding is made from.
@@ -412,6 +414,10 @@ fn compute_glyph(
         .with_frame(key.frame);
     let prep = Prepared::new(&outline, &options).map_err(|e| format!("{}: {e}", key.symbol))?;
     let contours = Arc::new(Contours::from_outline(&outline));
+    let even_odd = outline
+        .shapes
+        .iter()
+        .any(|s| s.fill_rule == crate::glyph::FillRule::EvenOdd);
     let prepare_ms = start.elapsed().as_secs_f64() * 1e3;
     let font = key
         .glyph
@@ -460,5 +466,6 @@ fn compute_glyph(
         gpu_ms,
         font,
         contours,
+        even_odd,
     })
 }

@@ -26,6 +26,8 @@ pub struct ShownGlyph {
     pub font: Option<String>,
     /// The outline as editable contours.
     pub contours: Option<Arc<Contours>>,
+    /// Whether the outline fills even-odd.
+    pub even_odd: bool,
 }
 
 #[derive(Default)]

@@ -337,6 +337,40 @@ impl Library {
     }
 
     /// Resolves a path written in the library file.
+    /// The library as it would be in folder `dir`: every file it names (SVG glyphs, fonts,
+    /// adapter files) still found, written relative to `dir` when inside it, else absolute.
+    pub fn moved_to(&self, dir: &Path) -> Library {
+        let rebase = |p: &Path| {
+            let abs = std::path::absolute(self.resolve(p)).unwrap_or_else(|_| self.resolve(p));
+            let dir = std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf());
+            abs.strip_prefix(&dir).map(Path::to_path_buf).unwrap_or(abs)
+        };
+        let mut next = self.clone();
+        next.base_dir = dir.to_path_buf();
+        for s in &mut next.symbols {
+            let glyph = match &s.glyph {
+                GlyphRef::Svg { file } => GlyphRef::Svg { file: rebase(file) },
+                GlyphRef::Char { ch, font: Some(f) } => GlyphRef::Char {
+                    ch: *ch,
+                    font: Some(rebase(f)),
+                },
+                _ => continue,
+            };
+            if glyph != s.glyph {
+                Arc::make_mut(s).glyph = glyph;
+            }
+        }
+        for a in &mut next.adapters {
+            if let Some(f) = &a.file {
+                let file = rebase(f);
+                if file != *f {
+                    Arc::make_mut(a).file = Some(file);
+                }
+            }
+        }
+        next
+    }
+
     pub fn resolve(&self, path: &Path) -> PathBuf {
         if path.is_absolute() {
             path.to_path_buf()
@@ -489,7 +523,7 @@ impl Library {
 
 /// Drawn strokes → the outline of a round pen of `width` em drawn along them (usvg strokes
 /// the polylines exactly as it strokes an SVG path).
-fn strokes_outline(strokes: &[Vec<[f64; 2]>], width: f64) -> Result<Outline, GlyphError> {
+pub fn strokes_outline(strokes: &[Vec<[f64; 2]>], width: f64) -> Result<Outline, GlyphError> {
     use std::fmt::Write as _;
     // One em is the SVG document's height: draw in a 1×1 document, flipping y.
     let mut d = String::new();

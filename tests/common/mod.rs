@@ -1,7 +1,11 @@
-//! Helpers shared by the integration tests: one GPU engine per test binary.
+//! Helpers shared by the integration tests: one GPU engine per test binary, a copy of the
+//! bundled library to change, and (`window`) the app under egui_kittest.
 
 #![allow(dead_code)]
 
+pub mod window;
+
+use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use hologlyph::fields::GpuFieldEngine;
@@ -24,4 +28,22 @@ pub fn max_abs_diff(a: &ndarray::Array2<f32>, b: &ndarray::Array2<f32>) -> f32 {
         .zip(b.iter())
         .map(|(x, y)| (x - y).abs())
         .fold(0.0, f32::max)
+}
+
+/// A copy of the bundled library, with its adapter files, in `dir` (to edit and save).
+pub fn library_copy(dir: &Path) -> PathBuf {
+    let path = dir.join("lib.toml");
+    std::fs::copy(hologlyph::library::bundled_path(), &path).expect("copy the library");
+    let adapters = hologlyph::library::bundled_path().with_file_name("adapters");
+    let to = dir.join("adapters");
+    std::fs::create_dir_all(&to).expect("adapters folder");
+    for e in std::fs::read_dir(adapters)
+        .expect("bundled adapters")
+        .flatten()
+    {
+        if e.path().is_file() {
+            std::fs::copy(e.path(), to.join(e.file_name())).expect("copy an adapter");
+        }
+    }
+    path
 }

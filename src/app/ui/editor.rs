@@ -41,6 +41,11 @@ pub fn edit_toolbar(ui: &mut Ui, cx: &Cx) {
                 "✒ Pen",
                 "Click for corners, drag for curves, click the first point to close (P)",
             ),
+            (
+                Tool::Brush,
+                "🖌 Brush",
+                "Drag to draw freehand; the smoothed stroke becomes part of the outline (B)",
+            ),
         ] {
             if ui
                 .selectable_label(ed.tool == tool, label)
@@ -166,6 +171,21 @@ pub fn edit_view(
                 }
             }
         }
+        Tool::Brush => {
+            if response.drag_started()
+                && let Some(origin) = ui.input(|i| i.pointer.press_origin())
+            {
+                cx.push(editor(E::BrushPoint(to_em(origin))));
+            }
+            if response.dragged()
+                && let Some(p) = response.interact_pointer_pos()
+            {
+                cx.push(editor(E::BrushPoint(to_em(p))));
+            }
+            if response.drag_stopped() {
+                cx.push(editor(E::BrushEnd));
+            }
+        }
         Tool::Select => {
             if response.drag_started()
                 && let Some(origin) = ui.input(|i| i.pointer.press_origin())
@@ -274,6 +294,12 @@ pub fn edit_view(
     }
     if let (Some(at), None) = (ed.clicked, &ed.region) {
         painter.circle_stroke(to_screen(at), 5.0, Stroke::new(1.5, SELECTED));
+    }
+    if ed.stroke.len() > 1 {
+        let px =
+            (editing::BRUSH_WIDTH / (t.scale as f64 * grid.side_em()) * rect.width() as f64) as f32;
+        let pts: Vec<Pos2> = ed.stroke.iter().map(|p| to_screen(*p)).collect();
+        painter.add(egui::Shape::line(pts, Stroke::new(px.max(1.0), SELECTED)));
     }
     if !ed.pen.is_empty() {
         let pen = Stroke::new(1.5, SELECTED);

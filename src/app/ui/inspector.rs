@@ -104,11 +104,14 @@ fn character(ui: &mut Ui, cx: &Cx, s: &Symbol) {
             GlyphRef::Svg { file } => format!("glyph: the SVG file {}", file.display()),
             GlyphRef::Path { data, .. } => match Contours::from_path_data(data) {
                 Ok(c) if c.contours.is_empty() => "glyph: an empty drawing".to_string(),
-                Ok(c) => format!(
-                    "glyph: path data, {} contours, {} segments",
-                    c.contours.len(),
-                    c.segment_count()
-                ),
+                Ok(c) => {
+                    let n = c.contours.len();
+                    format!(
+                        "glyph: path data, {n} contour{}, {} segments",
+                        if n == 1 { "" } else { "s" },
+                        c.segment_count()
+                    )
+                }
                 Err(e) => format!("glyph: {e}"),
             },
             GlyphRef::Strokes { strokes, width } => {

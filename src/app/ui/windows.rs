@@ -103,6 +103,8 @@ pub fn windows_ui(ctx: &egui::Context, cx: &Cx) {
                         ("Backspace", "Back"),
                         ("?", "This help"),
                         ("wheel / drag", "Zoom / pan the hologram"),
+                        ("Enter / Esc", "Edit mode: end / drop the pen's contour"),
+                        ("Delete", "Edit mode: delete the selected point"),
                     ] {
                         ui.monospace(keys);
                         ui.label(what);
