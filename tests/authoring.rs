@@ -21,6 +21,19 @@ fn harness(options: StartOptions) -> Harness<'static, HologlyphApp> {
     common::window::harness(options, true)
 }
 
+/// A window on a copy of the bundled library in `dir`, showing a new empty drawing made
+/// through Ctrl+N and "Draw it".
+fn new_drawing(dir: &Path) -> Harness<'static, HologlyphApp> {
+    let mut h = harness(StartOptions {
+        library: Some(library_copy(dir)),
+        ..Default::default()
+    });
+    key(&mut h, Modifiers::COMMAND, Key::N);
+    click_button(&mut h, "Draw it");
+    settle(&mut h);
+    h
+}
+
 /// Frames until the recovery journal has written its snapshot (within about a second).
 fn wait_for_snapshot(h: &mut Harness<'_, HologlyphApp>, recovery: &Path) {
     let start = std::time::Instant::now();
@@ -163,14 +176,7 @@ fn a_new_symbol_from_a_character_linked_saved_and_reopened() {
 #[test]
 fn a_triangle_drawn_with_the_pen_then_a_point_dragged_and_undone() {
     let dir = tempfile::tempdir().unwrap();
-    let path = library_copy(dir.path());
-    let mut h = harness(StartOptions {
-        library: Some(path),
-        ..Default::default()
-    });
-    key(&mut h, Modifiers::COMMAND, Key::N);
-    click_button(&mut h, "Draw it");
-    settle(&mut h);
+    let mut h = new_drawing(dir.path());
     assert_eq!(focused_id(&h), "drawing");
     let corners = [[0.2, 0.1], [0.8, 0.1], [0.5, 0.8]];
     for c in corners {
@@ -298,14 +304,7 @@ fn quitting_asks_and_save_leaves_no_recovery_file() {
 #[test]
 fn a_brush_stroke_becomes_part_of_the_outline() {
     let dir = tempfile::tempdir().unwrap();
-    let path = library_copy(dir.path());
-    let mut h = harness(StartOptions {
-        library: Some(path),
-        ..Default::default()
-    });
-    key(&mut h, Modifiers::COMMAND, Key::N);
-    click_button(&mut h, "Draw it");
-    settle(&mut h);
+    let mut h = new_drawing(dir.path());
     key(&mut h, Modifiers::NONE, Key::B);
     let from = h.state().screen_from_em([0.2, 0.2]).unwrap();
     let to = h.state().screen_from_em([0.8, 0.6]).unwrap();
