@@ -180,3 +180,67 @@ pub fn write_png(path: &Path, width: u32, height: u32, rgba: &[u8]) -> Result<()
         writer.finish().map_err(encode)
     })
 }
+
+/// Writes frames (RGBA, `width`×`height` each) as an animated PNG that loops forever,
+/// `fps` frames a second, atomically.
+pub fn write_apng(
+    path: &Path,
+    width: u32,
+    height: u32,
+    frames: &[Vec<u8>],
+    fps: u16,
+) -> Result<(), OutputError> {
+    write_atomic(path, |file| {
+        let encode = |e: png::EncodingError| OutputError::Encode {
+            path: path.to_path_buf(),
+            reason: e.to_string(),
+        };
+        let mut encoder = png::Encoder::new(std::io::BufWriter::new(file), width, height);
+        encoder.set_color(png::ColorType::Rgba);
+        encoder.set_depth(png::BitDepth::Eight);
+        encoder.set_source_srgb(png::SrgbRenderingIntent::Perceptual);
+        encoder
+            .set_animated(frames.len() as u32, 0)
+            .map_err(encode)?;
+        encoder.set_frame_delay(1, fps.max(1)).map_err(encode)?;
+        let mut writer = encoder.write_header().map_err(encode)?;
+        for f in frames {
+            writer.write_image_data(f).map_err(encode)?;
+        }
+        writer.finish().map_err(encode)
+    })
+}
+
+/// Writes frames (RGBA) as a GIF that loops forever; GIF delays are in hundredths of a
+/// second, so `fps` is rounded to the nearest delay GIF can say.
+pub fn write_gif(
+    path: &Path,
+    width: u32,
+    height: u32,
+    frames: &[Vec<u8>],
+    fps: u16,
+) -> Result<(), OutputError> {
+    let too_big = |what: &str| OutputError::Encode {
+        path: path.to_path_buf(),
+        reason: format!("GIF {what} must fit in 16 bits"),
+    };
+    let w = u16::try_from(width).map_err(|_| too_big("width"))?;
+    let h = u16::try_from(height).map_err(|_| too_big("height"))?;
+    write_atomic(path, |file| {
+        let encode = |e: gif::EncodingError| OutputError::Encode {
+            path: path.to_path_buf(),
+            reason: e.to_string(),
+        };
+        let mut encoder =
+            gif::Encoder::new(std::io::BufWriter::new(file), w, h, &[]).map_err(encode)?;
+        encoder.set_repeat(gif::Repeat::Infinite).map_err(encode)?;
+        let delay = (100.0 / fps.max(1) as f32).round().max(1.0) as u16;
+        for f in frames {
+            let mut rgba = f.clone();
+            let mut frame = gif::Frame::from_rgba_speed(w, h, &mut rgba, 10);
+            frame.delay = delay;
+            encoder.write_frame(&frame).map_err(encode)?;
+        }
+        Ok(())
+    })
+}

@@ -52,11 +52,10 @@ fn every_kind_of_edit(lib: &Library) -> Vec<Edit> {
         id: "test-tour".into(),
         title: "A test tour".into(),
         steps: vec![TourStep {
-            symbol: "test-symbol".into(),
-            region: None,
             register: library::Register::Logic,
             caption: "one".into(),
             seconds: 2.0,
+            ..TourStep::new("test-symbol".into())
         }],
     };
     vec![

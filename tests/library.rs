@@ -390,3 +390,87 @@ fn search_finds_symbols_by_words_character_and_code_point() {
     assert!(index.search("no such thing anywhere").is_empty());
     assert!(index.search("   ").is_empty());
 }
+
+/// The bundled library with one more tour appended.
+fn with_tour(tour: &str) -> String {
+    let text = std::fs::read_to_string(library::bundled_path()).expect("read");
+    format!("{text}\n{tour}")
+}
+
+#[test]
+fn tour_steps_keep_fragments_notes_and_their_look_through_a_save() {
+    let text = with_tour(
+        r#"[[tour]]
+id = "look"
+title = "Look"
+
+[[tour.step]]
+symbol = "ascent"
+regions = ["outer-gap", "inner-step"]
+caption = "two"
+notes = """first line
+second line"""
+seconds = 12
+style = "graph"
+layer = "regions"
+view = [0.25, 0.1, 0.5]
+"#,
+    );
+    let loaded = library::load_str(&text, &library::bundled_path());
+    assert!(loaded.problems.is_empty(), "{:?}", loaded.problems);
+    let t = loaded.library.tour("look").expect("the tour");
+    let s = &t.steps[0];
+    assert_eq!(s.regions, ["outer-gap", "inner-step"]);
+    assert_eq!(s.notes, "first line\nsecond line");
+    assert_eq!(s.style, Some(library::Style::Graph));
+    assert_eq!(s.layer, Some(hologlyph::hologram::Layer::Regions));
+    assert_eq!(s.view, Some([0.25, 0.1, 0.5]));
+    // Written fresh and read back: the same tour.
+    let again = library::load_str(&library::to_toml(&loaded.library), &library::bundled_path());
+    assert_eq!(again.library.tour("look"), Some(t));
+}
+
+#[test]
+fn a_step_naming_an_unknown_region_or_a_bad_view_is_a_located_error() {
+    let text = with_tour(
+        r#"[[tour]]
+id = "bad"
+
+[[tour.step]]
+symbol = "ascent"
+regions = ["outer-gap", "no-such-gap"]
+
+[[tour.step]]
+symbol = "ascent"
+region = "outer-gap"
+regions = ["inner-step"]
+view = [0.1, 0.2]
+"#,
+    );
+    let loaded = library::load_str(&text, Path::new("tours.toml"));
+    let at = |needle: &str| {
+        // In the appended tour: the last place the needle is.
+        let from = text.rfind(needle).expect("in the fixture");
+        let (line, column) = place(&text[from..], needle);
+        let line = line + text[..from].matches('\n').count();
+        let column = if line == 1 + text[..from].matches('\n').count() {
+            column
+                + text[..from]
+                    .rsplit('\n')
+                    .next()
+                    .map_or(0, |l| l.chars().count())
+        } else {
+            column
+        };
+        loaded
+            .problems
+            .iter()
+            .find(|p| p.line == line && p.column == column && p.severity == Severity::Error)
+            .unwrap_or_else(|| panic!("no error at {needle}: {:?}", loaded.problems))
+            .message
+            .clone()
+    };
+    assert!(at("\"no-such-gap\"").contains("no-such-gap"));
+    assert!(at("[\"inner-step\"]").contains("both `region` and `regions`"));
+    assert!(at("[0.1, 0.2]").contains("[left, top, side]"));
+}

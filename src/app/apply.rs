@@ -35,6 +35,35 @@ impl HologlyphApp {
     }
 
     pub(super) fn apply(&mut self, c: Command, ctx: &egui::Context) {
+        if let Some(p) = &self.state.present {
+            // A kiosk: visitors look, unfold and follow links; nothing else.
+            let visitor = matches!(
+                c,
+                Command::Present(_)
+                    | Command::ClickAt(_)
+                    | Command::Hover(_)
+                    | Command::ZoomAt { .. }
+                    | Command::Pan(_)
+                    | Command::Go(_)
+                    | Command::Back
+                    | Command::Forward
+                    | Command::Jump(_)
+            );
+            if p.kiosk.is_some() && !visitor {
+                return;
+            }
+            if matches!(
+                c,
+                Command::ClickAt(_)
+                    | Command::ZoomAt { .. }
+                    | Command::Pan(_)
+                    | Command::Go(_)
+                    | Command::Back
+                    | Command::Forward
+            ) {
+                self.present_interaction();
+            }
+        }
         let st = &mut self.state;
         match c {
             Command::OpenLibrary => self.leave(Leave::OpenDialog, ctx),
@@ -82,6 +111,27 @@ impl HologlyphApp {
                 }
             }
             Command::Editor(e) => self.apply_editor(e, ctx),
+            Command::Present(super::present::PresentCommand::Leave)
+                if st.present.as_ref().is_some_and(|p| p.kiosk.is_some()) =>
+            {
+                // The kiosk's chord: the one way out, and it closes the app.
+                self.rt.may_close = true;
+                ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+            }
+            Command::Present(p) => self.apply_present(p, ctx),
+            Command::PresentFirstTour => {
+                match st.doc.library().tours.first().map(|t| t.id.clone()) {
+                    Some(tour) => self.apply_present(
+                        super::present::PresentCommand::Start { tour, step: 0 },
+                        ctx,
+                    ),
+                    None => st
+                        .status
+                        .error("this library has no tour: record one with Ctrl+Shift+R"),
+                }
+            }
+            Command::ToggleRecording => self.toggle_recording(),
+            Command::EditTour(t) => st.windows.tour_editor = t,
             Command::ExportPng => self.export_png(),
             Command::ExportSound => self.export_sound(),
             Command::PlaySound => self.play_sound(),
@@ -450,9 +500,9 @@ impl HologlyphApp {
         self.refresh_hover();
     }
 
-    fn focus_changed(&mut self, ctx: &egui::Context) {
+    pub(super) fn focus_changed(&mut self, _ctx: &egui::Context) {
         let st = &mut self.state;
-        let now = ctx.input(|i| i.time);
+        let now = st.clock.now;
         let Some(Focus::Symbol { id, region }) = st.focus().cloned() else {
             st.view.hover = None;
             return;
@@ -505,7 +555,12 @@ impl HologlyphApp {
             let st = &mut self.state;
             match done {
                 Done::Glyph(d) => {
-                    if st.shown.wanted.as_ref() != Some(&d.key) {
+                    let wanted = st.shown.wanted.as_ref() == Some(&d.key);
+                    let ahead = st.shown.prefetching.iter().position(|k| *k == d.key);
+                    if let Some(at) = ahead {
+                        st.shown.prefetching.remove(at);
+                    }
+                    if !wanted && ahead.is_none() {
                         continue;
                     }
                     match d.result {
@@ -530,10 +585,12 @@ impl HologlyphApp {
                                 }
                                 _ => None,
                             };
-                            if let Some(e) = &gpu_error {
+                            if let Some(e) = &gpu_error
+                                && wanted
+                            {
                                 st.status.error(format!("{}: {e}", d.key.symbol));
                             }
-                            st.shown.glyph = Some(ShownGlyph {
+                            let g = ShownGlyph {
                                 key: d.key,
                                 fields,
                                 view,
@@ -544,11 +601,20 @@ impl HologlyphApp {
                                 font,
                                 contours: Some(contours),
                                 even_odd,
-                            });
-                            st.shown.glyph_error = None;
-                            self.rt.gpu_views_in_use(&Vec::from_iter(view));
+                            };
+                            if wanted {
+                                if let Some(old) = st.shown.glyph.replace(g) {
+                                    st.shown.keep(old);
+                                }
+                                st.shown.glyph_error = None;
+                            } else {
+                                st.shown.keep(g);
+                            }
+                            self.rt.gpu_views_in_use(&self.state.shown.views());
                             self.refresh_hover();
                         }
+                        // A glyph computed ahead that failed fails again when it is shown.
+                        Err(_) if !wanted => {}
                         Err(e) => {
                             st.status.error(e.clone());
                             st.shown.glyph_error = Some((d.key, e));
@@ -653,11 +719,32 @@ impl HologlyphApp {
                     st.shown.glyph_error = Some((key, "an empty drawing".into()));
                 }
                 Some(key) if st.shown.glyph.as_ref().is_none_or(|g| g.key != key) => {
-                    self.rt.jobs.glyph(key, revision.clone());
+                    match st.shown.take_cached(&key) {
+                        // Seen before or computed ahead: shown at once.
+                        Some(g) => {
+                            if let Some(old) = st.shown.glyph.replace(g) {
+                                st.shown.keep(old);
+                            }
+                            st.shown.glyph_error = None;
+                        }
+                        None => self.rt.jobs.glyph(key, revision.clone()),
+                    }
                 }
                 _ => {}
             }
         }
+        // Present mode: the steps that come next are computed while this one shows.
+        for key in self.glyphs_ahead() {
+            let st = &mut self.state;
+            if st.shown.find(&key).is_none()
+                && !st.shown.prefetching.contains(&key)
+                && st.shown.wanted.as_ref() != Some(&key)
+            {
+                st.shown.prefetching.push(key.clone());
+                self.rt.jobs.prefetch(key, revision.clone());
+            }
+        }
+        let st = &mut self.state;
         // The new-symbol dialog's character: which installed fonts have it.
         if let Some(d) = &st.edit.new_symbol
             && let Some(c) = d.text.trim().chars().next()
@@ -706,6 +793,46 @@ impl HologlyphApp {
         }
         for path in self.adapter_files_on_show() {
             self.rt.jobs.adapter(path);
+        }
+    }
+
+    /// The glyphs present mode will show next: the step after the current one (the first
+    /// when the tour loops), and the speaker window's preview and the step after it.
+    pub(super) fn glyphs_ahead(&self) -> Vec<GlyphKey> {
+        let st = &self.state;
+        let Some(p) = &st.present else {
+            return Vec::new();
+        };
+        let lib = st.doc.library();
+        let Some(tour) = p.tour(lib) else {
+            return Vec::new();
+        };
+        let n = tour.steps.len();
+        let mut steps = vec![p.step + 1, p.speaker_step(), p.speaker_step() + 1];
+        if p.looping || p.kiosk.is_some() {
+            steps.iter_mut().for_each(|s| *s %= n.max(1));
+        }
+        let mut keys: Vec<GlyphKey> = Vec::new();
+        for s in steps {
+            let Some(sym) = tour.steps.get(s).and_then(|s| lib.symbol(&s.symbol)) else {
+                continue;
+            };
+            let key = self.view_key(sym);
+            if !keys.contains(&key) {
+                keys.push(key);
+            }
+        }
+        keys
+    }
+
+    /// The key of a symbol's fields as the view shows them (whole, at the view's size).
+    pub(super) fn view_key(&self, s: &crate::library::Symbol) -> GlyphKey {
+        GlyphKey {
+            symbol: s.id.clone(),
+            glyph: s.glyph.clone(),
+            base_dir: self.state.doc.revision().base_dir.clone(),
+            size: super::jobs::VIEW_FIELD,
+            frame: None,
         }
     }
 

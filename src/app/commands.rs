@@ -7,8 +7,9 @@ use egui::{Key, KeyboardShortcut, Modifiers};
 
 use super::editing::{EditorCommand, PointOp, Tool};
 use super::navigation::Focus;
+use super::present::PresentCommand;
 use crate::hologram::{Layer, Style};
-use crate::library::{Edit, Lineage, Register, SymbolId};
+use crate::library::{Edit, Lineage, Register, SymbolId, TourId};
 
 /// What to do with unsaved changes when leaving a library (quitting, opening another).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -54,6 +55,14 @@ pub enum Command {
     EndGesture,
     /// Edit mode: tools, selection, the pen, the link picker, new symbols.
     Editor(EditorCommand),
+    /// Present mode: a tour on stage.
+    Present(PresentCommand),
+    /// Present the first tour (F5), or the chosen one from the Tours menu.
+    PresentFirstTour,
+    /// Start or stop recording a tour from what the user explores.
+    ToggleRecording,
+    /// Open the tour editor on a tour (None: close it).
+    EditTour(Option<TourId>),
     CopyCharacter,
     CopyCodePoint,
     CopyGloss,
@@ -129,6 +138,11 @@ impl Command {
             Command::Editor(EditorCommand::PenFinish { .. }) => "Finish the contour".into(),
             Command::Editor(EditorCommand::PenCancel) => "Cancel the contour".into(),
             Command::Editor(e) => format!("{e:?}"),
+            Command::Present(p) => p.label(),
+            Command::PresentFirstTour => "Present".into(),
+            Command::ToggleRecording => "Record a tour".into(),
+            Command::EditTour(Some(t)) => format!("Edit tour “{t}”"),
+            Command::EditTour(None) => "Close the tour editor".into(),
             Command::Undo => "Undo".into(),
             Command::Redo => "Redo".into(),
             Command::Edit { edit, .. } => edit.label(),
@@ -223,6 +237,8 @@ impl Command {
             Command::ToggleFavourite => k(Modifiers::COMMAND, Key::D),
             Command::PlaySound => k(Modifiers::COMMAND, Key::P),
             Command::Quit => k(Modifiers::COMMAND, Key::Q),
+            Command::PresentFirstTour => k(Modifiers::NONE, Key::F5),
+            Command::ToggleRecording => k(Modifiers::COMMAND | Modifiers::SHIFT, Key::R),
             _ => None,
         }
     }
@@ -230,7 +246,7 @@ impl Command {
     /// Whether the shortcut is a plain key that a focused text field would want.
     pub fn is_plain_key(&self) -> bool {
         self.shortcut()
-            .is_some_and(|s| s.modifiers.is_none() && s.logical_key != Key::F1)
+            .is_some_and(|s| s.modifiers.is_none() && !matches!(s.logical_key, Key::F1 | Key::F5))
     }
 
     /// The commands that have shortcuts, for the keyboard and the help overlay.
@@ -252,8 +268,11 @@ impl Command {
             // shortcut is consumed first.
             Command::Redo,
             Command::Undo,
+            // Before Ctrl+R (reload).
+            Command::ToggleRecording,
             Command::ReloadLibrary,
             Command::CopyCharacter,
+            Command::PresentFirstTour,
             Command::Back,
             Command::Forward,
             Command::FocusSearch,

@@ -100,6 +100,8 @@ enum Job {
     Glyph {
         key: GlyphKey,
         revision: Revision,
+        /// Asked for ahead of being shown: never skipped for a newer glyph.
+        prefetch: bool,
     },
     Unfold {
         key: UnfoldKey,
@@ -181,7 +183,26 @@ impl Jobs {
 
     /// Computes a glyph's fields for the view.
     pub fn glyph(&mut self, key: GlyphKey, revision: Revision) {
-        self.send("glyph", Job::Glyph { key, revision });
+        self.send(
+            "glyph",
+            Job::Glyph {
+                key,
+                revision,
+                prefetch: false,
+            },
+        );
+    }
+
+    /// Computes a glyph's fields ahead of being shown (the next step of a tour).
+    pub fn prefetch(&mut self, key: GlyphKey, revision: Revision) {
+        self.send(
+            "glyph",
+            Job::Glyph {
+                key,
+                revision,
+                prefetch: true,
+            },
+        );
     }
 
     /// Runs the five steps.
@@ -330,14 +351,24 @@ fn worker(
         // Only the newest glyph asked for matters: the ones it replaced are answered as
         // skipped.
         let queue: Vec<Job> = std::iter::once(first).chain(jobs.try_iter()).collect();
-        let last_glyph = queue.iter().rposition(|j| matches!(j, Job::Glyph { .. }));
+        let last_glyph = queue.iter().rposition(|j| {
+            matches!(
+                j,
+                Job::Glyph {
+                    prefetch: false,
+                    ..
+                }
+            )
+        });
         let last_validate = queue
             .iter()
             .rposition(|j| matches!(j, Job::Validate { .. }));
         for (i, job) in queue.into_iter().enumerate() {
             let result = match job {
-                Job::Glyph { .. } if Some(i) != last_glyph => Done::Skipped,
-                Job::Glyph { key, revision } => {
+                Job::Glyph {
+                    prefetch: false, ..
+                } if Some(i) != last_glyph => Done::Skipped,
+                Job::Glyph { key, revision, .. } => {
                     let result = compute_glyph(&key, &revision, &fonts, engine.as_ref());
                     Done::Glyph(Box::new(GlyphDone { key, result }))
                 }

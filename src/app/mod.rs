@@ -16,6 +16,8 @@ mod fonts;
 mod gpu;
 mod jobs;
 pub mod navigation;
+pub mod present;
+pub mod record;
 pub mod recovery;
 mod settings;
 mod shown;
@@ -72,6 +74,8 @@ pub struct Runtime {
     validating: Option<u64>,
     /// The character whose installed fonts were asked for last.
     fonts_asked: Option<char>,
+    /// Present mode stays in a window (tests, `--windowed`) instead of going fullscreen.
+    windowed: bool,
 }
 
 impl Runtime {
@@ -115,6 +119,8 @@ pub struct StartOptions {
     /// When the program started (for the time to the first hologram); default: when the
     /// app is built.
     pub started: Option<Instant>,
+    /// Open presenting a tour (`hologlyph present`).
+    pub present: Option<present::PresentOptions>,
 }
 
 /// The wgpu setup the window and the tests use: the field engine's limits on the device.
@@ -209,6 +215,7 @@ impl HologlyphApp {
             title: String::new(),
             validating: None,
             fonts_asked: None,
+            windowed: options.present.as_ref().is_none_or(|p| p.windowed),
         };
         // Edits a crash left: the open library's first, else the newest.
         let recovered = options.recovery_dir.as_deref().and_then(|dir| {
@@ -240,9 +247,14 @@ impl HologlyphApp {
                 ..Default::default()
             },
             recovered,
+            present: None,
+            recording: None,
         };
         let mut app = Self { state, rt };
         app.document_opened();
+        if let Some(p) = &options.present {
+            app.start_presenting(p, &cc.egui_ctx);
+        }
         Ok(app)
     }
 
@@ -259,6 +271,15 @@ impl HologlyphApp {
     /// panels.
     pub fn push(&mut self, c: Command) {
         self.rt.commands.push(c);
+    }
+
+    /// Sets the clock present mode and unfolds count in (tests drive time by hand; None:
+    /// the wall clock again).
+    pub fn set_fake_time(&mut self, now: Option<f64>) {
+        self.state.clock.fake_now = now;
+        if let Some(t) = now {
+            self.state.clock.now = t;
+        }
     }
 
     /// Freezes the animation clock (tests and snapshots).
@@ -286,6 +307,14 @@ impl HologlyphApp {
 
     fn handle_keys(&mut self, ctx: &egui::Context) {
         let typing = ctx.egui_wants_keyboard_input();
+        // Present mode has its own keys (a presenter's remote), and only those.
+        if let Some(p) = &self.state.present {
+            if !typing {
+                let keys = present::keys(ctx, p);
+                self.rt.commands.extend(keys);
+            }
+            return;
+        }
         // Edit mode's keys first: Enter and Delete mean something else while drawing.
         let ed = &self.state.edit;
         let (editing, drawing, pointed) = (ed.on, !ed.pen.is_empty(), ed.point.is_some());
@@ -388,6 +417,16 @@ impl HologlyphApp {
     /// Closing the window with unsaved changes asks first; the title marks them.
     fn ask_before_closing(&mut self, ctx: &egui::Context) {
         let dirty = self.state.doc.history().is_dirty();
+        let kiosk = self
+            .state
+            .present
+            .as_ref()
+            .is_some_and(|p| p.kiosk.is_some());
+        // A kiosk closes only through its chord (Alt+F4 and the window manager's × do not).
+        if kiosk && ctx.input(|i| i.viewport().close_requested()) && !self.rt.may_close {
+            ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
+            return;
+        }
         if ctx.input(|i| i.viewport().close_requested()) && dirty && !self.rt.may_close {
             ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
             self.state.windows.leaving = Some(windows::Leave::Quit);
@@ -403,6 +442,11 @@ impl HologlyphApp {
             ctx.send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));
             self.rt.title = title;
         }
+    }
+
+    /// Whether the app has decided to close (the user chose to leave, or a kiosk's chord).
+    pub fn closing(&self) -> bool {
+        self.rt.may_close
     }
 
     /// The window's title (a dot marks unsaved changes).
@@ -429,6 +473,7 @@ impl HologlyphApp {
         }
         clock.last_frame = Some(now);
         clock.frames += 1;
+        clock.now = clock.fake_now.unwrap_or_else(|| ctx.input(|i| i.time));
         // GPU validation errors (ours and egui's, on the shared device) are shown, not lost.
         if let Some(gpu) = &self.rt.gpu
             && let Err(e) = gpu.context.check("drawing")
@@ -515,6 +560,8 @@ impl eframe::App for HologlyphApp {
                 Some(self.state.clock.started.elapsed().as_secs_f64() * 1e3);
         }
         self.apply_commands(&ctx);
+        self.present_tick(&ctx);
+        self.record_tick();
         self.keep_recovery(&ctx);
         self.ask_before_closing(&ctx);
         self.sync_jobs();

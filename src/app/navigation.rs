@@ -3,6 +3,9 @@
 
 use crate::library::{AdapterId, Library, SceneId, SymbolId};
 
+/// Places the back/forward history keeps.
+pub const MAX_STEPS: usize = 500;
+
 /// What the centre shows.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Focus {
@@ -85,6 +88,10 @@ impl Navigation {
         self.steps
             .truncate(self.at + usize::from(!self.steps.is_empty()));
         self.steps.push(focus);
+        // Bounded (a kiosk left on for days goes through thousands of steps).
+        if self.steps.len() > MAX_STEPS {
+            self.steps.remove(0);
+        }
         self.at = self.steps.len() - 1;
         true
     }

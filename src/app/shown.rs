@@ -45,9 +45,50 @@ pub struct Shown {
     pub unfolding: Option<(UnfoldKey, Result<Arc<Unfolding>, String>)>,
     /// Adapter file headers read so far, by path.
     pub adapters: HashMap<PathBuf, Result<Arc<AdapterInfo>, String>>,
+    /// Fields of glyphs shown before or computed ahead (the next step of a tour), most
+    /// recently used last, at most [`CACHED_GLYPHS`]: going back or on shows them at once.
+    pub cache: Vec<ShownGlyph>,
+    /// Glyphs asked for ahead of being shown.
+    pub prefetching: Vec<GlyphKey>,
 }
 
+/// Glyph fields kept besides the shown one (each ~5 MB at 384², plus its textures).
+pub const CACHED_GLYPHS: usize = 6;
+
 impl Shown {
+    /// Keeps a glyph's fields for later (only whole glyphs at the view's size: an edited
+    /// glyph's fields in a fixed frame are not worth keeping).
+    pub fn keep(&mut self, g: ShownGlyph) {
+        if g.key.frame.is_some() || g.key.size != super::VIEW_FIELD {
+            return;
+        }
+        self.cache.retain(|c| c.key != g.key);
+        self.cache.push(g);
+        if self.cache.len() > CACHED_GLYPHS {
+            self.cache.remove(0);
+        }
+    }
+
+    /// Takes a kept glyph out of the cache.
+    pub fn take_cached(&mut self, key: &GlyphKey) -> Option<ShownGlyph> {
+        let at = self.cache.iter().position(|c| c.key == *key)?;
+        Some(self.cache.remove(at))
+    }
+
+    /// A kept or shown glyph's fields.
+    pub fn find(&self, key: &GlyphKey) -> Option<&ShownGlyph> {
+        self.glyph.iter().chain(&self.cache).find(|g| g.key == *key)
+    }
+
+    /// The GPU views the shown and kept glyphs are bound to.
+    pub fn views(&self) -> Vec<u64> {
+        self.glyph
+            .iter()
+            .chain(&self.cache)
+            .filter_map(|g| g.view)
+            .collect()
+    }
+
     /// The unfolding for the key asked for last, if it has arrived.
     pub fn current_unfolding(&self) -> Option<&Arc<Unfolding>> {
         match (&self.unfolding, &self.unfold_wanted) {

@@ -30,6 +30,10 @@ pub struct State {
     pub edit: EditState,
     /// Unsaved edits a crash left, found at start-up, while the user decides.
     pub recovered: Option<Recovered>,
+    /// A tour on stage (present mode), if one is.
+    pub present: Option<super::present::Presenting>,
+    /// A tour being recorded from what the user explores, if one is.
+    pub recording: Option<super::record::Recording>,
 }
 
 /// Edits found in a recovery file.
@@ -52,6 +56,11 @@ pub struct Clock {
     /// When the program started.
     pub started: Instant,
     pub first_hologram_ms: Option<f64>,
+    /// Seconds on the wall clock the window runs on (egui's input time), or a test's fake
+    /// time: what auto-advance, unfolds and kiosk timeouts count in.
+    pub now: f64,
+    /// A fake `now` (tests drive time by hand).
+    pub fake_now: Option<f64>,
 }
 
 impl Clock {
@@ -64,6 +73,8 @@ impl Clock {
             frame_ms: 0.0,
             started,
             first_hologram_ms: None,
+            now: 0.0,
+            fake_now: None,
         }
     }
 }

@@ -26,6 +26,8 @@ pub struct Windows {
     pub problems: bool,
     /// Give the search box the keyboard on the next frame.
     pub focus_search: bool,
+    /// The tour editor, open on a tour.
+    pub tour_editor: Option<crate::library::TourId>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]

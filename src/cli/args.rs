@@ -51,6 +51,8 @@ pub enum Command {
     Link(super::edit::LinkArgs),
     /// Remove a region's link to a scene or adapter, and save the library.
     Unlink(super::edit::LinkArgs),
+    /// Present a tour fullscreen (--speaker, --loop, --kiosk), or --export it for slides.
+    Present(super::present::PresentArgs),
 }
 
 #[derive(Args, Debug, Default)]
@@ -170,9 +172,22 @@ pub struct RenderArgs {
     pub source: SourceArgs,
     #[command(flatten)]
     pub field: FieldArgs,
-    /// Output PNG.
-    #[arg(short, long)]
-    pub output: PathBuf,
+    /// Output PNG (one frame at --time).
+    #[arg(short, long, required_unless_present_any = ["apng", "gif"])]
+    pub output: Option<PathBuf>,
+    /// Write the animation as an animated PNG (loops forever): --frames frames at --fps
+    /// from --time.
+    #[arg(long)]
+    pub apng: Option<PathBuf>,
+    /// Write the animation as a GIF (loops forever).
+    #[arg(long)]
+    pub gif: Option<PathBuf>,
+    /// Frames of the animation (--apng, --gif).
+    #[arg(long, default_value_t = 48)]
+    pub frames: u32,
+    /// Frames per second of the animation.
+    #[arg(long, default_value_t = 24)]
+    pub fps: u16,
     /// Image size in pixels per side (default: the field size).
     #[arg(long)]
     pub image_size: Option<u32>,

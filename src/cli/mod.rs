@@ -1,5 +1,5 @@
-//! The command line: `fields`, `render`, `demo`, `devices`, `adapter`, and the library
-//! commands `check`, `search` and `unfold`.
+//! The command line: `fields`, `render`, `demo`, `devices`, `adapter`, the library
+//! commands `check`, `search`, `unfold`, `add`, `link` and `unlink`, and `present`.
 //!
 //! This module parses and dispatches; the arguments live in `args`, the glyph they name in
 //! `source`, and each family of commands in its own module.
@@ -9,6 +9,7 @@ mod edit;
 mod fields;
 mod info;
 mod library;
+mod present;
 mod render;
 mod source;
 
@@ -53,6 +54,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Add(args) => edit::add_command(&args),
         Command::Link(args) => edit::link_command(&args, true),
         Command::Unlink(args) => edit::link_command(&args, false),
+        Command::Present(args) => present::present_command(&args),
     }
 }
 
@@ -69,5 +71,6 @@ fn open_command(args: OpenArgs) -> Result<()> {
             .is_none()
             .then(|| eframe::storage_dir("Hologlyph").map(|d| d.join("recovery")))
             .flatten(),
+        present: None,
     })
 }

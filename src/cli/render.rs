@@ -35,6 +35,34 @@ fn render_outline(
     Ok(())
 }
 
+/// `count` frames of the hologram's animation from `first.time`, `fps` a second.
+pub(super) fn animation_frames(
+    gpu: &GpuFieldEngine,
+    renderer: &HologramRenderer,
+    prep: &Prepared,
+    first: Frame,
+    count: u32,
+    fps: u16,
+    image_size: u32,
+) -> Result<Vec<Vec<u8>>> {
+    let fields = gpu.dispatch(prep)?;
+    let instance = renderer.instance(&gpu.context().device, &fields, prep.params.em_per_px);
+    (0..count)
+        .map(|k| {
+            let frame = Frame {
+                time: first.time + k as f32 / fps as f32,
+                ..first
+            };
+            Ok(hologram::render_offscreen_row(
+                gpu.context(),
+                renderer,
+                &[(&instance, frame)],
+                image_size,
+            )?)
+        })
+        .collect()
+}
+
 pub(super) fn render_command(args: &RenderArgs) -> Result<()> {
     let options = args.field.options()?;
     let outline = single_outline(&args.source)?;
@@ -50,14 +78,46 @@ pub(super) fn render_command(args: &RenderArgs) -> Result<()> {
         ..Frame::default()
     };
     let prep = Prepared::new(&outline, &options)?;
-    render_outline(
+    if let Some(output) = &args.output {
+        render_outline(
+            gpu,
+            &renderer,
+            &prep,
+            &[(frame, output.clone())],
+            image_size,
+        )?;
+        println!("{} → {}", outline.source.describe(), output.display());
+    }
+    if args.apng.is_none() && args.gif.is_none() {
+        return Ok(());
+    }
+    if !(1..=2000).contains(&args.frames) || args.fps == 0 || args.fps > 100 {
+        anyhow::bail!("--frames must be 1 to 2000 and --fps 1 to 100");
+    }
+    let frames = animation_frames(
         gpu,
         &renderer,
         &prep,
-        &[(frame, args.output.clone())],
+        frame,
+        args.frames,
+        args.fps,
         image_size,
     )?;
-    println!("{} → {}", outline.source.describe(), args.output.display());
+    for (path, write) in [
+        (&args.apng, output::write_apng as fn(_, _, _, _, _) -> _),
+        (&args.gif, output::write_gif),
+    ] {
+        if let Some(path) = path {
+            write(path, image_size, image_size, &frames, args.fps)?;
+            println!(
+                "{} → {} ({} frames at {} fps)",
+                outline.source.describe(),
+                path.display(),
+                frames.len(),
+                args.fps
+            );
+        }
+    }
     Ok(())
 }
 

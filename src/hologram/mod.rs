@@ -8,25 +8,9 @@ use bytemuck::{Pod, Zeroable};
 
 use crate::fields::GpuFields;
 use crate::gpu::{GpuContext, GpuError};
-use crate::names::named_enum;
 use crate::shaders;
 
-pub use crate::library::Style;
-
-named_enum! {
-    /// What the render shows: the lit hologram, or one field on its own. Keep the numbers
-    /// in sync with `LAYER_*` in `shaders/hologram.wgsl` (a test holds them together).
-    #[derive(Default)]
-    pub enum Layer("layer") {
-        #[default]
-        Hologram = 0 => "hologram",
-        Distance = 1 => "distance",
-        Curvature = 2 => "curvature",
-        Density = 3 => "density",
-        Voids = 4 => "voids",
-        Regions = 5 => "regions",
-    }
-}
+pub use crate::library::{Layer, Style};
 
 /// Per-frame uniforms. Keep in sync with `HologramUniforms` in `shaders/hologram.wgsl`.
 #[repr(C)]

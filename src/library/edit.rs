@@ -324,9 +324,14 @@ fn check_symbol_links(library: &Library, s: &Symbol) -> Result<(), EditError> {
 
 fn check_tour(library: &Library, t: &Tour) -> Result<(), EditError> {
     for step in &t.steps {
-        library
+        let symbol = library
             .symbol(&step.symbol)
             .ok_or(unknown("symbol", &step.symbol))?;
+        for region in &step.regions {
+            if !symbol.regions.iter().any(|r| r.id == *region) {
+                return Err(unknown("region", &format!("{region} (of {})", symbol.id)));
+            }
+        }
     }
     Ok(())
 }

@@ -93,6 +93,21 @@ named_enum! {
     }
 }
 
+named_enum! {
+    /// What the render shows: the lit hologram, or one field on its own. Keep the numbers
+    /// in sync with `LAYER_*` in `shaders/hologram.wgsl` (a test holds them together).
+    #[derive(Default)]
+    pub enum Layer("layer") {
+        #[default]
+        Hologram = 0 => "hologram",
+        Distance = 1 => "distance",
+        Curvature = 2 => "curvature",
+        Density = 3 => "density",
+        Voids = 4 => "voids",
+        Regions = 5 => "regions",
+    }
+}
+
 impl Lineage {
     /// The render style a symbol of this lineage gets unless it names one.
     pub fn default_style(self) -> Style {
@@ -255,11 +270,37 @@ pub struct Concept {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct TourStep {
     pub symbol: SymbolId,
-    /// A region link id of the symbol to open, if any.
-    pub region: Option<String>,
+    /// Region link ids of the symbol to unfold, one after another (a presenter's "next"
+    /// reveals the next one before moving on); empty: none.
+    pub regions: Vec<String>,
     pub register: Register,
     pub caption: String,
+    /// The speaker's notes (shown in the speaker window and the export, not on stage).
+    pub notes: String,
     pub seconds: f32,
+    /// The look the step sets, if it sets one (else the symbol's style, the lit hologram).
+    pub style: Option<Style>,
+    pub layer: Option<Layer>,
+    /// The part of the glyph's field shown, `[left, top, side]` in field uv (as the view's
+    /// zoom and pan were when the step was recorded); None: the whole glyph.
+    pub view: Option<[f32; 3]>,
+}
+
+impl TourStep {
+    /// A step showing a symbol as it is, in the poetry register.
+    pub fn new(symbol: SymbolId) -> Self {
+        Self {
+            symbol,
+            regions: Vec::new(),
+            register: Register::Poetry,
+            caption: String::new(),
+            notes: String::new(),
+            seconds: 8.0,
+            style: None,
+            layer: None,
+            view: None,
+        }
+    }
 }
 
 /// An ordered presentation through symbols.

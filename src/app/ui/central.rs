@@ -230,11 +230,24 @@ fn legend(ui: &mut Ui, cx: &Cx) {
 }
 
 fn hologram_view(ui: &mut Ui, cx: &Cx, s: &Symbol, region: Option<&str>) -> Central {
-    let st = cx.state;
     legend(ui, cx);
     let avail = ui.available_rect_before_wrap();
     let side = avail.width().min(avail.height()).max(64.0);
     let rect = egui::Rect::from_center_size(avail.center(), Vec2::splat(side));
+    hologram_in(ui, cx, s, region, rect)
+}
+
+/// The hologram of the focused symbol in `rect`: hover names a region, a click unfolds it,
+/// the wheel zooms and a drag pans; edit mode's handles on top. The window's view and
+/// present mode's stage both draw it.
+pub(super) fn hologram_in(
+    ui: &mut Ui,
+    cx: &Cx,
+    s: &Symbol,
+    region: Option<&str>,
+    rect: egui::Rect,
+) -> Central {
+    let st = cx.state;
     let response = ui.allocate_rect(rect, egui::Sense::click_and_drag());
     response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Image, true, "hologram view"));
     let mut out = Central {
@@ -400,7 +413,7 @@ fn unfold_cards(
     let anchor = st.view.transform.screen_from_em(rect, grid, link.anchor);
     let t = match (st.clock.frozen, st.view.unfold_started) {
         (None, Some(started)) => {
-            let now = ui.input(|i| i.time);
+            let now = st.clock.now;
             ((now - started) / UNFOLD_S).clamp(0.0, 1.0) as f32
         }
         _ => 1.0,
@@ -513,7 +526,7 @@ fn link_cards(ui: &mut Ui, cx: &Cx, links: &[String]) {
     });
 }
 
-fn scene_page(ui: &mut Ui, cx: &Cx, scene: &Scene) {
+pub(super) fn scene_page(ui: &mut Ui, cx: &Cx, scene: &Scene) {
     let lib = cx.state.doc.library();
     egui::ScrollArea::vertical().show(ui, |ui| {
         ui.heading(format!("{} — {}", scene.id, scene.title));
@@ -547,7 +560,7 @@ fn scene_page(ui: &mut Ui, cx: &Cx, scene: &Scene) {
     });
 }
 
-fn adapter_page(ui: &mut Ui, cx: &Cx, a: &Adapter) {
+pub(super) fn adapter_page(ui: &mut Ui, cx: &Cx, a: &Adapter) {
     let lib = cx.state.doc.library();
     egui::ScrollArea::vertical().show(ui, |ui| {
         ui.heading(format!("adapter: {}", a.name));

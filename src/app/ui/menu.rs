@@ -116,6 +116,45 @@ pub fn menu_bar_ui(ui: &mut Ui, cx: &Cx) {
                 command_button(ui, cx, Command::ToggleTheme, true);
                 command_button(ui, cx, Command::ShowProblems, true);
             });
+            ui.menu_button("Tours", |ui| {
+                command_button(
+                    ui,
+                    cx,
+                    Command::PresentFirstTour,
+                    !st.doc.library().tours.is_empty(),
+                );
+                let recording = st.recording.is_some();
+                let mut record = egui::Button::new(if recording {
+                    "⏹ Stop recording"
+                } else {
+                    "⏺ Record a tour"
+                });
+                if let Some(s) = Command::ToggleRecording.shortcut() {
+                    record = record.shortcut_text(ui.ctx().format_shortcut(&s));
+                }
+                if ui.add(record).clicked() {
+                    cx.push(Command::ToggleRecording);
+                    ui.close();
+                }
+                ui.separator();
+                for (id, title) in super::present::tour_ids(st.doc.library()) {
+                    ui.menu_button(format!("{title} ({id})"), |ui| {
+                        if ui.button("▶ Present").clicked() {
+                            cx.push(Command::Present(
+                                crate::app::present::PresentCommand::Start {
+                                    tour: id.clone(),
+                                    step: 0,
+                                },
+                            ));
+                            ui.close();
+                        }
+                        if ui.button("✏ Edit…").clicked() {
+                            cx.push(Command::EditTour(Some(id.clone())));
+                            ui.close();
+                        }
+                    });
+                }
+            });
             ui.menu_button("Go", |ui| {
                 command_button(ui, cx, Command::Back, st.nav.can_go_back());
                 command_button(ui, cx, Command::Forward, st.nav.can_go_forward());
@@ -165,6 +204,19 @@ pub fn status_bar_ui(ui: &mut Ui, cx: &Cx) {
             }
             ui.label(format!("frame {:.1} ms", st.clock.frame_ms));
             ui.separator();
+            if let Some(r) = &st.recording {
+                if ui
+                    .button(
+                        RichText::new(format!("⏺ recording · {} steps", r.steps.len()))
+                            .color(Color32::from_rgb(240, 90, 90)),
+                    )
+                    .on_hover_text("Stop recording (Ctrl+Shift+R): the tour editor opens")
+                    .clicked()
+                {
+                    cx.push(Command::ToggleRecording);
+                }
+                ui.separator();
+            }
             if st.doc.history().is_dirty() {
                 ui.label(RichText::new("● unsaved").color(Color32::from_rgb(230, 190, 90)))
                     .on_hover_text("Save with Ctrl+S");

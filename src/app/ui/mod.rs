@@ -6,6 +6,8 @@ mod central;
 mod editor;
 mod inspector;
 mod menu;
+mod present;
+mod tours;
 mod windows;
 
 use std::cell::RefCell;
@@ -44,12 +46,22 @@ pub fn draw(ui: &mut egui::Ui, state: &State, rt: &Runtime) -> Drawn {
         rt,
         commands: RefCell::new(Vec::new()),
     };
+    // Present mode: the stage alone (and the speaker window).
+    if let Some(p) = &state.present {
+        let stage = present::present_ui(ui, &cx, p);
+        return Drawn {
+            commands: cx.commands.into_inner(),
+            view_rect: stage.view_rect,
+            drew_hologram: stage.drew_hologram,
+        };
+    }
     menu::menu_bar_ui(ui, &cx);
     menu::status_bar_ui(ui, &cx);
     browser::browser_ui(ui, &cx);
     inspector::inspector_ui(ui, &cx);
     let central = central::central_ui(ui, &cx);
     windows::windows_ui(ui.ctx(), &cx);
+    tours::tour_editor_ui(ui.ctx(), &cx);
     Drawn {
         commands: cx.commands.into_inner(),
         view_rect: central.view_rect,

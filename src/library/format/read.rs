@@ -844,7 +844,13 @@ fn read_tour(cx: &mut Cx, mut obj: Obj) -> Option<Tour> {
     let mut steps = Vec::new();
     for (i, (t, span)) in obj.tables(cx, "step").into_iter().enumerate() {
         let s = Obj::new(t, format!("step {} of {}", i + 1, obj.what), span);
-        s.unknown_keys(cx, &["symbol", "region", "register", "caption", "seconds"]);
+        s.unknown_keys(
+            cx,
+            &[
+                "symbol", "region", "regions", "register", "caption", "notes", "seconds", "style",
+                "layer", "view",
+            ],
+        );
         let Some(symbol) = s.string(cx, "symbol", true) else {
             continue;
         };
@@ -855,15 +861,29 @@ fn read_tour(cx: &mut Cx, mut obj: Obj) -> Option<Tour> {
             &from,
             s.span_of("symbol"),
         );
-        let region = s.string(cx, "region", false);
-        if let Some(region) = &region {
+        // One region (`region`) or fragments unfolded one after another (`regions`).
+        let mut regions: Vec<(String, Option<Range<usize>>)> = Vec::new();
+        if let Some(region) = s.string(cx, "region", false) {
+            regions.push((region, s.span_of("region")));
+        }
+        if s.table.contains_key("regions") {
+            if !regions.is_empty() {
+                let span = s.span_of("regions");
+                cx.error(
+                    span,
+                    format!("{} has both `region` and `regions`: keep one", s.what),
+                );
+            }
+            regions.extend(s.strings(cx, "regions"));
+        }
+        for (region, span) in &regions {
             cx.link(
                 Target::Region {
                     symbol: symbol.clone(),
                 },
                 region.clone(),
                 &from,
-                s.span_of("region"),
+                span.clone(),
             );
         }
         let seconds = s.number(cx, "seconds").unwrap_or(8.0);
@@ -871,13 +891,26 @@ fn read_tour(cx: &mut Cx, mut obj: Obj) -> Option<Tour> {
             let span = s.span_of("seconds");
             cx.error(span, format!("`seconds` of {} must be positive", s.what));
         }
+        let view = read_step_view(cx, &s);
         steps.push(TourStep {
             register: read_enum(cx, &s, "register", Some(Register::Poetry))
                 .unwrap_or(Register::Poetry),
             caption: s.string(cx, "caption", false).unwrap_or_default(),
+            notes: s.string(cx, "notes", false).unwrap_or_default(),
             seconds: seconds.max(0.1) as f32,
+            style: s
+                .table
+                .contains_key("style")
+                .then(|| read_enum(cx, &s, "style", None))
+                .flatten(),
+            layer: s
+                .table
+                .contains_key("layer")
+                .then(|| read_enum(cx, &s, "layer", None))
+                .flatten(),
+            view,
             symbol: symbol.into(),
-            region,
+            regions: regions.into_iter().map(|(r, _)| r).collect(),
         });
     }
     Some(Tour {
@@ -885,6 +918,28 @@ fn read_tour(cx: &mut Cx, mut obj: Obj) -> Option<Tour> {
         id: id.into(),
         steps,
     })
+}
+
+/// A step's `view = [left, top, side]`: the part of the field shown, in field uv.
+fn read_step_view(cx: &mut Cx, s: &Obj) -> Option<[f32; 3]> {
+    let array = s.array(cx, "view")?;
+    let span = s.span_of("view");
+    let numbers: Vec<f64> = array.iter().filter_map(|v| as_number(Some(v))).collect();
+    let ok = numbers.len() == 3
+        && array.len() == 3
+        && numbers.iter().all(|v| v.is_finite() && v.abs() < 1e6)
+        && numbers[2] > 0.0;
+    if !ok {
+        cx.error(
+            span,
+            format!(
+                "`view` of {} must be [left, top, side]: three finite numbers in field units, side > 0",
+                s.what
+            ),
+        );
+        return None;
+    }
+    Some([numbers[0] as f32, numbers[1] as f32, numbers[2] as f32])
 }
 
 /// Read ids as typed ids.

@@ -267,7 +267,11 @@ fn known_key(k: &str) -> bool {
         "step",
         "register",
         "caption",
+        "notes",
         "seconds",
+        "regions",
+        "layer",
+        "view",
         "language",
     ];
     KEYS.contains(&k)

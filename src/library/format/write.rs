@@ -224,12 +224,30 @@ fn tour_table(tour: &Tour) -> Table {
     for s in &tour.steps {
         let mut st = Table::new();
         st.insert("symbol", toml_edit::value(s.symbol.as_str()));
-        if let Some(r) = &s.region {
-            st.insert("region", toml_edit::value(r.as_str()));
+        match s.regions.as_slice() {
+            [] => {}
+            [one] => {
+                st.insert("region", toml_edit::value(one.as_str()));
+            }
+            many => {
+                st.insert("regions", toml_edit::value(str_array(many)));
+            }
         }
         st.insert("register", toml_edit::value(s.register.name()));
         st.insert("caption", toml_edit::value(s.caption.as_str()));
+        if !s.notes.is_empty() {
+            st.insert("notes", toml_edit::value(s.notes.as_str()));
+        }
         st.insert("seconds", toml_edit::value(round(s.seconds as f64)));
+        if let Some(style) = s.style {
+            st.insert("style", toml_edit::value(style.name()));
+        }
+        if let Some(layer) = s.layer {
+            st.insert("layer", toml_edit::value(layer.name()));
+        }
+        if let Some(view) = s.view {
+            st.insert("view", toml_edit::value(float_array(&view)));
+        }
         steps.push(st);
     }
     t.insert("step", Item::ArrayOfTables(steps));
