@@ -108,6 +108,18 @@ impl FieldGrid {
         }
     }
 
+    /// A window of this grid: the square at `origin` (uv of this grid, 0..1 across it) whose
+    /// side spans `span` of this grid's side, on `size` pixels.
+    pub fn window(&self, origin: [f64; 2], span: f64, size: u32) -> Self {
+        let side = self.side_em();
+        Self {
+            size,
+            x0: self.x0 + origin[0] * side,
+            y0: self.y0 - origin[1] * side,
+            em_per_px: span * side / size as f64,
+        }
+    }
+
     /// Side of the grid in em.
     pub fn side_em(&self) -> f64 {
         self.em_per_px * self.size as f64

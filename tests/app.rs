@@ -7,7 +7,7 @@ mod common;
 
 use std::sync::Arc;
 
-use common::window::{click_at, harness, settle};
+use common::window::{click_at, delta41_region, harness, search_and_open, search_box, settle};
 
 use egui::{Event, Key, Modifiers, Pos2, Vec2};
 use egui_kittest::kittest::Queryable;
@@ -32,39 +32,8 @@ fn library_symbol(h: &Harness<'_, HologlyphApp>, id: &str) -> Arc<Symbol> {
         .clone()
 }
 
-fn search_box<'h>(h: &'h Harness<'_, HologlyphApp>) -> egui_kittest::Node<'h> {
-    h.get_by_role(egui::accesskit::Role::TextInput)
-}
-
-/// Types `query` into the search box and presses Enter: the first hit opens.
-fn search_and_open(h: &mut Harness<'_, HologlyphApp>, query: &str) {
-    search_box(h).focus();
-    h.run_steps(1);
-    search_box(h).type_text(query);
-    h.run_steps(2);
-    h.key_press(Key::Enter);
-    h.run_steps(2);
-    settle(h);
-}
-
 fn focus(h: &Harness<'_, HologlyphApp>) -> Option<Focus> {
     h.state().state().focus().cloned()
-}
-
-/// Where the region of ⟁ that links Δ41 is on screen.
-fn delta41_region(h: &Harness<'_, HologlyphApp>) -> (String, Pos2) {
-    let st = h.state().state();
-    let ascent = st.doc.library().symbol("ascent").expect("⟁ is bundled");
-    let link = ascent
-        .regions
-        .iter()
-        .find(|r| r.scenes.iter().any(|s| s == "Δ41"))
-        .expect("a region linking Δ41");
-    let pos = h
-        .state()
-        .screen_from_em(link.anchor)
-        .expect("the view is drawn");
-    (link.id.clone(), pos)
 }
 
 #[test]

@@ -8,14 +8,15 @@ use std::sync::Arc;
 
 use super::commands::{Command, LeaveChoice};
 use super::document::Document;
-use super::jobs::{ComputedGlyph, Done, GlyphKey, UnfoldKey};
+use super::jobs::{ComputedGlyph, Done, GlyphKey, SharpKey, UnfoldKey};
 use super::navigation::Focus;
-use super::shown::ShownGlyph;
+use super::shown::{ShownGlyph, ShownSharp};
 use super::view::{Hover, ViewTransform};
 use super::windows::Leave;
 use super::{HologlyphApp, theme};
 use crate::fields::{FieldOptions, Prepared};
-use crate::hologram::{self, Frame, HologramRenderer};
+use crate::geometry::FieldGrid;
+use crate::hologram::{self, BaseMap, Frame, HologramRenderer};
 use crate::library::GlyphRef;
 use crate::protocol::Unfolding;
 
@@ -199,7 +200,20 @@ impl HologlyphApp {
             }
             Command::ClickAt(em) => self.click_at(em, ctx),
             Command::FocusSearch => st.windows.focus_search = true,
-            Command::SetQuery(q) => st.browser.query = q,
+            Command::SetQuery(q) => {
+                st.browser.query = q;
+                // The first hit is the one Enter opens until an arrow moves the selection.
+                if let Some(first) = st.browser.visible(&st.doc, &st.settings).first() {
+                    st.browser.selected = Some(first.clone());
+                }
+            }
+            Command::OpenSearchHit => {
+                let visible = st.browser.visible(&st.doc, &st.settings);
+                match st.browser.selected.clone().filter(|s| visible.contains(s)) {
+                    Some(id) => self.apply(Command::Go(Focus::symbol(id)), ctx),
+                    None => self.apply(Command::OpenFirstHit, ctx),
+                }
+            }
             Command::OpenFirstHit => {
                 if let Some(first) = st.browser.visible(&st.doc, &st.settings).first() {
                     st.browser.selected = Some(first.clone());
@@ -252,7 +266,45 @@ impl HologlyphApp {
             Command::ShowProblems => st.windows.problems = true,
             Command::CloseHelp => st.windows.help = false,
             Command::CloseProblems => st.windows.problems = false,
+            Command::CloseTopmost => self.close_topmost(ctx),
+            Command::ToggleBrowser => {
+                let (b, i) = (st.settings.hide_browser, st.settings.hide_inspector);
+                st.settings.hide_browser = st.layout.toggle(super::layout::Side::Browser, b, i);
+            }
+            Command::ToggleInspector => {
+                let (b, i) = (st.settings.hide_browser, st.settings.hide_inspector);
+                st.settings.hide_inspector = st.layout.toggle(super::layout::Side::Inspector, b, i);
+            }
             Command::Quit => self.leave(Leave::Quit, ctx),
+        }
+    }
+
+    /// Esc: closes what is on top, one thing per press — the link picker, the new-symbol
+    /// dialog, the tour editor, the help, the problems, then the unfolded cards (back to
+    /// the symbol itself). The Save / Discard / Cancel question answers Esc itself (Cancel).
+    fn close_topmost(&mut self, ctx: &egui::Context) {
+        use super::editing::EditorCommand as E;
+        let st = &mut self.state;
+        if st.windows.leaving.is_some() {
+            return;
+        }
+        if st.edit.picker.is_some() {
+            self.apply(Command::Editor(E::ClosePicker), ctx);
+        } else if st.edit.new_symbol.is_some() {
+            self.apply(Command::Editor(E::CloseNewSymbol), ctx);
+        } else if st.windows.tour_editor.is_some() {
+            st.windows.tour_editor = None;
+        } else if st.windows.help {
+            st.windows.help = false;
+        } else if st.windows.problems {
+            st.windows.problems = false;
+        } else if let Some(Focus::Symbol {
+            id,
+            region: Some(_),
+        }) = st.focus()
+        {
+            let focus = Focus::symbol(id.clone());
+            self.apply(Command::Go(focus), ctx);
         }
     }
 
@@ -621,6 +673,35 @@ impl HologlyphApp {
                         }
                     }
                 }
+                Done::Sharp(d) => {
+                    if st.shown.sharp_wanted.as_ref() != Some(&d.key) {
+                        continue;
+                    }
+                    match d.result {
+                        Ok((fields, ms)) => {
+                            let base = st.shown.glyph.as_ref().filter(|g| g.key == d.key.glyph);
+                            if let (Some(gpu), Some(g)) = (&self.rt.gpu, base)
+                                && let Some(base_view) = g.view
+                            {
+                                let map = BaseMap::between(&d.key.grid, &g.fields.grid);
+                                self.rt.next_view += 1;
+                                let view = self.rt.next_view;
+                                let em_per_px = d.key.grid.em_per_px as f32;
+                                if gpu.bind_overlay(view, fields, em_per_px, base_view, map) {
+                                    st.shown.sharp = Some(ShownSharp {
+                                        key: d.key,
+                                        view,
+                                        map,
+                                        ms,
+                                    });
+                                    self.rt.gpu_views_in_use(&st.shown.views());
+                                }
+                            }
+                        }
+                        // The glyph's own fields stay on screen, magnified.
+                        Err(e) => st.status.error(format!("sharp fields: {e}")),
+                    }
+                }
                 Done::Unfolding(key, result) => {
                     // Only the unfolding still wanted counts (its error included).
                     if st.shown.unfold_wanted.as_ref() == Some(&key) {
@@ -794,6 +875,98 @@ impl HologlyphApp {
         for path in self.adapter_files_on_show() {
             self.rt.jobs.adapter(path);
         }
+        self.sync_sharp();
+    }
+
+    /// Asks for sharp fields when the view shows the glyph's fields magnified (zoomed in,
+    /// or at a high pixel density), once the view has held still for [`SHARP_SETTLE_S`]; a
+    /// zoom or pan in progress shows what there is, magnified.
+    fn sync_sharp(&mut self) {
+        let t = self.state.view.transform;
+        let now = std::time::Instant::now();
+        match self.rt.view_moved {
+            Some((last, _)) if last == t => {}
+            // A view that has not moved since the window opened has nothing to wait for.
+            None => {
+                let long_ago = now.checked_sub(std::time::Duration::from_secs(1));
+                self.rt.view_moved = Some((t, long_ago.unwrap_or(now)));
+            }
+            Some(_) => self.rt.view_moved = Some((t, now)),
+        }
+        let Some((visible, request)) = self.sharp_target() else {
+            let st = &mut self.state;
+            st.shown.sharp_wanted = None;
+            if st.shown.sharp.take().is_some() {
+                self.rt.gpu_views_in_use(&st.shown.views());
+            }
+            return;
+        };
+        let st = &self.state;
+        let fine_enough = visible.em_per_px.max(request.em_per_px) * 1.15;
+        let fits = |key: &SharpKey| {
+            let g = &key.grid;
+            Some(&key.glyph) == st.shown.wanted.as_ref()
+                && g.em_per_px <= fine_enough
+                && g.em_per_px >= visible.em_per_px * 0.6
+                && covers(g, &visible)
+        };
+        if st.shown.sharp.as_ref().is_some_and(|s| fits(&s.key))
+            || st.shown.sharp_wanted.as_ref().is_some_and(fits)
+        {
+            return;
+        }
+        let still = self
+            .rt
+            .view_moved
+            .map_or(0.0, |(_, at)| at.elapsed().as_secs_f64());
+        if still < SHARP_SETTLE_S {
+            self.rt.jobs.repaint_after(SHARP_SETTLE_S - still);
+            return;
+        }
+        let Some(glyph) = st.shown.wanted.clone() else {
+            return;
+        };
+        let key = SharpKey {
+            glyph,
+            grid: request,
+        };
+        self.state.shown.sharp_wanted = Some(key.clone());
+        let revision = self.state.doc.revision().clone();
+        self.rt.jobs.sharp(key, revision);
+    }
+
+    /// What the view shows of the glyph's grid at the screen's resolution, and the grid to
+    /// compute sharp fields on (that with a margin), when the glyph's own fields are
+    /// magnified by more than [`SHARP_FROM`] on screen; None when they are not, or while
+    /// nothing can use them (no GPU view, a point being dragged, other fields computing).
+    fn sharp_target(&self) -> Option<(FieldGrid, FieldGrid)> {
+        let st = &self.state;
+        let g = st.shown_glyph()?;
+        if Some(&g.key) != st.shown.wanted.as_ref() || st.edit.drag.is_some() || g.view.is_none() {
+            return None;
+        }
+        let side_px = self.rt.view_rect?.width() * self.rt.pixels_per_point;
+        let t = st.view.transform;
+        let grid = g.fields.grid;
+        if side_px <= t.scale * grid.size as f32 * SHARP_FROM {
+            return None;
+        }
+        let visible = grid.window(
+            [t.origin[0] as f64, t.origin[1] as f64],
+            t.scale as f64,
+            side_px.round().max(1.0) as u32,
+        );
+        let m = SHARP_MARGIN as f64;
+        let span = t.scale as f64 * (1.0 + 2.0 * m);
+        let origin = [
+            t.origin[0] as f64 - t.scale as f64 * m,
+            t.origin[1] as f64 - t.scale as f64 * m,
+        ];
+        let size = ((side_px as f64 * (1.0 + 2.0 * m)).ceil() as u32).clamp(
+            crate::geometry::MIN_FIELD_SIZE,
+            crate::geometry::MAX_FIELD_SIZE,
+        );
+        Some((visible, grid.window(origin, span, size)))
     }
 
     /// The glyphs present mode will show next: the step after the current one (the first
@@ -977,4 +1150,22 @@ fn save_dialog(title: &str, name: &str, ext: &str) -> Option<PathBuf> {
         .set_file_name(name)
         .add_filter(ext, &[ext])
         .save_file()
+}
+
+/// The glyph's own fields are sharpened when one of their texels spans more than this many
+/// device pixels on screen.
+const SHARP_FROM: f32 = 1.1;
+/// Sharp fields cover the view and this fraction of its side beyond each edge, so a small
+/// pan shows sharp fields at once.
+const SHARP_MARGIN: f32 = 0.125;
+/// Seconds the view holds still before sharp fields are asked for.
+const SHARP_SETTLE_S: f64 = 0.12;
+
+/// Whether grid `a` covers grid `b` (both in the same em space).
+fn covers(a: &FieldGrid, b: &FieldGrid) -> bool {
+    let slack = b.em_per_px * 0.5;
+    a.x0 <= b.x0 + slack
+        && a.y0 >= b.y0 - slack
+        && a.x0 + a.side_em() >= b.x0 + b.side_em() - slack
+        && a.y0 - a.side_em() <= b.y0 - b.side_em() + slack
 }

@@ -80,6 +80,8 @@ pub enum Command {
     SetQuery(String),
     /// Open the first symbol the search finds.
     OpenFirstHit,
+    /// Enter in the search field: open the hit the arrows selected (else the first).
+    OpenSearchHit,
     SetLineage(Option<Lineage>),
     SetTag(Option<String>),
     SetFavouritesOnly(bool),
@@ -112,6 +114,12 @@ pub enum Command {
     ShowProblems,
     CloseHelp,
     CloseProblems,
+    /// Esc: close the topmost window or overlay (a dialog, the help, the problems, the
+    /// unfolded cards).
+    CloseTopmost,
+    /// Show or hide the symbol browser (left) and the inspector (right).
+    ToggleBrowser,
+    ToggleInspector,
     Quit,
 }
 
@@ -165,6 +173,9 @@ impl Command {
             Command::Pan(_) => "Pan".into(),
             Command::CloseHelp => "Close the help".into(),
             Command::CloseProblems => "Close the problems".into(),
+            Command::CloseTopmost => "Close the topmost window or fold the cards".into(),
+            Command::ToggleBrowser => "Show / hide the browser".into(),
+            Command::ToggleInspector => "Show / hide the inspector".into(),
             Command::OpenLibrary => "Open library…".into(),
             Command::OpenRecent(p) => p.display().to_string(),
             Command::ReloadLibrary => "Reload library".into(),
@@ -182,6 +193,7 @@ impl Command {
             Command::SelectNext => "Next symbol".into(),
             Command::SelectPrevious => "Previous symbol".into(),
             Command::OpenSelected => "Open the selected symbol".into(),
+            Command::OpenSearchHit => "Open the selected search hit".into(),
             Command::SetLayer(l) => format!("Layer: {l}"),
             Command::ToggleAnimation => "Animate".into(),
             Command::ZoomIn => "Zoom in".into(),
@@ -239,6 +251,9 @@ impl Command {
             Command::Quit => k(Modifiers::COMMAND, Key::Q),
             Command::PresentFirstTour => k(Modifiers::NONE, Key::F5),
             Command::ToggleRecording => k(Modifiers::COMMAND | Modifiers::SHIFT, Key::R),
+            Command::CloseTopmost => k(Modifiers::NONE, Key::Escape),
+            Command::ToggleBrowser => k(Modifiers::COMMAND, Key::B),
+            Command::ToggleInspector => k(Modifiers::COMMAND, Key::I),
             _ => None,
         }
     }
@@ -286,6 +301,9 @@ impl Command {
             Command::ResetView,
             Command::ToggleFavourite,
             Command::PlaySound,
+            Command::CloseTopmost,
+            Command::ToggleBrowser,
+            Command::ToggleInspector,
             Command::Quit,
         ];
         all.extend(Layer::ALL.map(Command::SetLayer));

@@ -11,7 +11,7 @@ use egui_wgpu::wgpu;
 
 use crate::fields::{GpuFieldEngine, GpuFields};
 use crate::gpu::GpuContext;
-use crate::hologram::{Frame, HologramInstance, HologramRenderer};
+use crate::hologram::{BaseMap, Frame, HologramInstance, HologramRenderer};
 
 /// The window's GPU.
 pub struct Gpu {
@@ -52,11 +52,47 @@ impl Gpu {
             res.views.insert(
                 view,
                 BoundView {
-                    _fields: Arc::new(fields),
+                    fields: Arc::new(fields),
+                    _base: None,
                     instance,
                 },
             );
         }
+    }
+
+    /// Binds sharp fields of a window (`map`) of view `base`'s glyph as view `view`, to be
+    /// drawn over `base`. Returns false when `base` is no longer bound.
+    pub fn bind_overlay(
+        &self,
+        view: u64,
+        fields: GpuFields,
+        em_per_px: f32,
+        base: u64,
+        map: BaseMap,
+    ) -> bool {
+        let mut renderer = self.render_state.renderer.write();
+        let Some(res) = renderer.callback_resources.get_mut::<ViewResources>() else {
+            return false;
+        };
+        let Some(base_fields) = res.views.get(&base).map(|b| b.fields.clone()) else {
+            return false;
+        };
+        let instance = res.renderer.overlay_instance(
+            &self.render_state.device,
+            &fields,
+            em_per_px,
+            &base_fields,
+            map,
+        );
+        res.views.insert(
+            view,
+            BoundView {
+                fields: Arc::new(fields),
+                _base: Some(base_fields),
+                instance,
+            },
+        );
+        true
     }
 
     /// Drops every bound view but `keep`.
@@ -77,7 +113,9 @@ pub struct ViewResources {
 /// One glyph's field textures bound for drawing, with its own uniforms.
 pub struct BoundView {
     /// Keeps the textures the instance samples alive.
-    _fields: Arc<GpuFields>,
+    fields: Arc<GpuFields>,
+    /// An overlay's base fields (it samples them too).
+    _base: Option<Arc<GpuFields>>,
     pub instance: HologramInstance,
 }
 

@@ -14,7 +14,7 @@ use super::recovery::Snapshot;
 use crate::adapters::{self, AdapterInfo};
 use crate::embedding::{SemanticIndex, ShapeIndex};
 use crate::fields::{self, Backend, FieldOptions, Fields, GpuFieldEngine, GpuFields, Prepared};
-use crate::geometry::EmRect;
+use crate::geometry::{EmRect, FieldGrid};
 use crate::glyph::FontSet;
 use crate::glyph::contours::Contours;
 use crate::glyph::system_fonts::{FontChoice, SystemFonts};
@@ -38,6 +38,23 @@ pub struct GlyphKey {
     pub size: u32,
     /// A fixed em frame while the glyph is edited (None: around the glyph).
     pub frame: Option<EmRect>,
+}
+
+/// Sharp fields for what a zoomed view shows: a window of a glyph's view fields, on a grid
+/// as fine as the screen.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SharpKey {
+    /// The glyph's whole fields these sharpen.
+    pub glyph: GlyphKey,
+    pub grid: FieldGrid,
+}
+
+/// Sharp fields, on the GPU only (the view draws them; hover and the protocol keep using
+/// the whole glyph's fields).
+pub struct SharpDone {
+    pub key: SharpKey,
+    /// The fields, and the milliseconds from the job's start until the GPU finished them.
+    pub result: Result<(GpuFields, f64), String>,
 }
 
 /// A glyph's fields, made off the UI thread.
@@ -77,6 +94,7 @@ pub struct UnfoldKey {
 
 pub enum Done {
     Glyph(Box<GlyphDone>),
+    Sharp(Box<SharpDone>),
     Unfolding(UnfoldKey, Result<Arc<Unfolding>, String>),
     Adapter(PathBuf, Result<Arc<AdapterInfo>, String>),
     Shape {
@@ -102,6 +120,11 @@ enum Job {
         revision: Revision,
         /// Asked for ahead of being shown: never skipped for a newer glyph.
         prefetch: bool,
+    },
+    /// Sharp fields for a zoomed view; a newer one replaces one not yet started.
+    Sharp {
+        key: SharpKey,
+        revision: Revision,
     },
     Unfold {
         key: UnfoldKey,
@@ -206,6 +229,11 @@ impl Jobs {
     }
 
     /// Runs the five steps.
+    /// Sharp fields for a zoomed view (a newer request replaces one not yet started).
+    pub fn sharp(&mut self, key: SharpKey, revision: Revision) {
+        self.send("sharp", Job::Sharp { key, revision });
+    }
+
     pub fn unfold(
         &mut self,
         key: UnfoldKey,
@@ -298,6 +326,7 @@ impl Jobs {
         for d in &done {
             let kind = match d {
                 Done::Glyph(_) | Done::Skipped => "glyph",
+                Done::Sharp(_) => "sharp",
                 Done::Unfolding(..) => "protocol",
                 Done::Adapter(..) => "adapter",
                 Done::Shape { .. } => "shape",
@@ -319,6 +348,12 @@ impl Jobs {
     /// Whether a job of `kind` ("glyph", "protocol", "adapter", "shape") is out.
     pub fn is_pending(&self, kind: &str) -> bool {
         self.pending.contains_key(kind)
+    }
+
+    /// Asks for a frame in `seconds`.
+    pub fn repaint_after(&self, seconds: f64) {
+        self.repaint
+            .request_repaint_after(std::time::Duration::from_secs_f64(seconds.max(0.0)));
     }
 
     pub fn busy(&self) -> bool {
@@ -360,6 +395,7 @@ fn worker(
                 }
             )
         });
+        let last_sharp = queue.iter().rposition(|j| matches!(j, Job::Sharp { .. }));
         let last_validate = queue
             .iter()
             .rposition(|j| matches!(j, Job::Validate { .. }));
@@ -371,6 +407,16 @@ fn worker(
                 Job::Glyph { key, revision, .. } => {
                     let result = compute_glyph(&key, &revision, &fonts, engine.as_ref());
                     Done::Glyph(Box::new(GlyphDone { key, result }))
+                }
+                Job::Sharp { key, .. } if Some(i) != last_sharp => {
+                    Done::Sharp(Box::new(SharpDone {
+                        key,
+                        result: Err("replaced by a newer view".into()),
+                    }))
+                }
+                Job::Sharp { key, revision } => {
+                    let result = compute_sharp(&key, &revision, &fonts, engine.as_ref());
+                    Done::Sharp(Box::new(SharpDone { key, result }))
                 }
                 Job::Unfold {
                     key,
@@ -425,6 +471,44 @@ fn worker(
             repaint.request_repaint();
         }
     }
+}
+
+/// Sharp fields for a window of a glyph, only what an overlay draws: on a hardware GPU
+/// its passes; on a software one the CPU twins, uploaded.
+fn compute_sharp(
+    key: &SharpKey,
+    revision: &Revision,
+    fonts: &FontSet,
+    engine: Option<&Result<GpuFieldEngine, String>>,
+) -> Result<(GpuFields, f64), String> {
+    let start = Instant::now();
+    let engine = match engine {
+        Some(Ok(engine)) => engine,
+        Some(Err(e)) => return Err(e.clone()),
+        None => return Err("no GPU".into()),
+    };
+    let glyph = &key.glyph;
+    let outline = revision
+        .outline(&glyph.glyph, fonts)
+        .map_err(|e| format!("{}: {e}", glyph.symbol))?;
+    let options = FieldOptions::default()
+        .with_frame(glyph.frame)
+        .with_grid(Some(key.grid));
+    let prep = Prepared::new(&outline, &options).map_err(|e| format!("{}: {e}", glyph.symbol))?;
+    // On a software GPU the CPU twins are faster (see `compute_glyph`).
+    let fields = if engine.context().is_software() {
+        engine.upload(&fields::cpu::sharp(&prep))
+    } else {
+        engine
+            .dispatch_passes(&prep, fields::Passes::Sharp)
+            .map_err(|e| format!("{}: {e}", glyph.symbol))?
+    };
+    engine
+        .context()
+        .device
+        .poll(wgpu::PollType::wait_indefinitely())
+        .map_err(|e| format!("{}: {e}", glyph.symbol))?;
+    Ok((fields, start.elapsed().as_secs_f64() * 1e3))
 }
 
 /// The view's fields for one glyph: on a hardware GPU its passes, read back once for the

@@ -15,6 +15,7 @@ pub mod editing;
 mod fonts;
 mod gpu;
 mod jobs;
+pub mod layout;
 pub mod navigation;
 pub mod present;
 pub mod record;
@@ -60,6 +61,11 @@ pub struct Runtime {
     pub thumbs: thumbs::Thumbnails,
     /// The hologram view's rect in the last frame (points).
     pub view_rect: Option<egui::Rect>,
+    /// Device pixels per point in the last frame.
+    pub pixels_per_point: f32,
+    /// The view's zoom and pan, and when they last changed (sharp fields wait for a still
+    /// view).
+    view_moved: Option<(ViewTransform, std::time::Instant)>,
     /// The last GPU view id handed out.
     next_view: u64,
     commands: Vec<Command>,
@@ -203,6 +209,8 @@ impl HologlyphApp {
             gpu,
             gpu_error,
             view_rect: None,
+            pixels_per_point: 1.0,
+            view_moved: None,
             next_view: 0,
             commands: Vec::new(),
             screenshot: options.screenshot.map(|path| Screenshot {
@@ -239,6 +247,7 @@ impl HologlyphApp {
             browser: BrowserState::default(),
             view: Default::default(),
             windows: Default::default(),
+            layout: Default::default(),
             status: Default::default(),
             shown: Default::default(),
             clock: state::Clock::new(options.started.unwrap_or_else(Instant::now)),
@@ -437,7 +446,16 @@ impl HologlyphApp {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let title = format!("{}{name} — Hologlyph", if dirty { "• " } else { "" });
+        // What is open: the focused symbol, scene or adapter, then the library.
+        let lib = doc.library();
+        let shown = match self.state.focus() {
+            Some(Focus::Symbol { id, .. }) => lib.symbol(id).map(|s| ui::symbol_label(s)),
+            Some(Focus::Scene(id)) => lib.scene(id).map(|s| format!("{id} {}", s.title)),
+            Some(Focus::Adapter(id)) => lib.adapter(id).map(|a| a.name.clone()),
+            None => None,
+        };
+        let shown = shown.map(|s| format!("{s} — ")).unwrap_or_default();
+        let title = format!("{}{shown}{name} — Hologlyph", if dirty { "• " } else { "" });
         if title != self.rt.title {
             ctx.send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));
             self.rt.title = title;
@@ -555,6 +573,9 @@ impl eframe::App for HologlyphApp {
         let out = ui::draw(ui, &self.state, &self.rt);
         self.rt.commands.extend(out.commands);
         self.rt.view_rect = out.view_rect;
+        self.rt.pixels_per_point = ctx.pixels_per_point();
+        let window = ctx.content_rect().size();
+        self.state.layout.window = [window.x, window.y];
         if out.drew_hologram && self.state.clock.first_hologram_ms.is_none() {
             self.state.clock.first_hologram_ms =
                 Some(self.state.clock.started.elapsed().as_secs_f64() * 1e3);

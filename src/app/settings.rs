@@ -27,6 +27,9 @@ pub struct Settings {
     pub grid: bool,
     /// Register of the protocol panel.
     pub register: Register,
+    /// Side panels the user hid (Ctrl+B, Ctrl+I).
+    pub hide_browser: bool,
+    pub hide_inspector: bool,
 }
 
 impl Default for Settings {
@@ -40,6 +43,8 @@ impl Default for Settings {
             speed: 1.0,
             grid: true,
             register: Register::Poetry,
+            hide_browser: false,
+            hide_inspector: false,
         }
     }
 }

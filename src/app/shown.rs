@@ -6,10 +6,11 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use super::jobs::{GlyphKey, UnfoldKey};
+use super::jobs::{GlyphKey, SharpKey, UnfoldKey};
 use crate::adapters::AdapterInfo;
 use crate::fields::Fields;
 use crate::glyph::contours::Contours;
+use crate::hologram::BaseMap;
 use crate::protocol::Unfolding;
 
 /// A glyph's fields as the view shows them.
@@ -28,6 +29,16 @@ pub struct ShownGlyph {
     pub contours: Option<Arc<Contours>>,
     /// Whether the outline fills even-odd.
     pub even_odd: bool,
+}
+
+/// Sharp fields of what a zoomed view shows, bound as a GPU view drawn over the glyph's.
+pub struct ShownSharp {
+    pub key: SharpKey,
+    pub view: u64,
+    /// Where the window lies in the glyph's fields.
+    pub map: BaseMap,
+    /// Milliseconds from the job's start until the GPU had them.
+    pub ms: f64,
 }
 
 #[derive(Default)]
@@ -50,6 +61,10 @@ pub struct Shown {
     pub cache: Vec<ShownGlyph>,
     /// Glyphs asked for ahead of being shown.
     pub prefetching: Vec<GlyphKey>,
+    /// Sharp fields asked for last (None: the view needs none).
+    pub sharp_wanted: Option<SharpKey>,
+    /// The latest sharp fields that arrived; drawn while they belong to the shown glyph.
+    pub sharp: Option<ShownSharp>,
 }
 
 /// Glyph fields kept besides the shown one (each ~5 MB at 384², plus its textures).
@@ -80,13 +95,19 @@ impl Shown {
         self.glyph.iter().chain(&self.cache).find(|g| g.key == *key)
     }
 
-    /// The GPU views the shown and kept glyphs are bound to.
+    /// The GPU views the shown and kept glyphs (and the sharp fields) are bound to.
     pub fn views(&self) -> Vec<u64> {
         self.glyph
             .iter()
             .chain(&self.cache)
             .filter_map(|g| g.view)
+            .chain(self.sharp.as_ref().map(|s| s.view))
             .collect()
+    }
+
+    /// The sharp fields to draw over `glyph`, if they were made for it.
+    pub fn sharp_for(&self, glyph: &ShownGlyph) -> Option<&ShownSharp> {
+        self.sharp.as_ref().filter(|s| s.key.glyph == glyph.key)
     }
 
     /// The unfolding for the key asked for last, if it has arrived.

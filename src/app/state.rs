@@ -24,6 +24,8 @@ pub struct State {
     pub browser: BrowserState,
     pub view: ViewState,
     pub windows: Windows,
+    /// Side panels shown against the user's hiding (see `layout.rs`), the window's size.
+    pub layout: super::layout::Layout,
     pub status: Status,
     pub shown: Shown,
     pub clock: Clock,

@@ -77,6 +77,26 @@ fn crossing(line: [f32; 4], p: [f32; 2]) -> i32 {
     }
 }
 
+/// What a sharp overlay draws, as [`super::Passes::Sharp`] computes it on the GPU: the
+/// distance, curvature, voids and the ink's region keys. The density is left zero and the
+/// empty space's keys are each pixel's own index (an overlay reads both from its base).
+pub fn sharp(prep: &Prepared) -> RawFields {
+    let (sdf, nearest) = distance(prep);
+    let curvature = curvature(&prep.params, &sdf);
+    let n = prep.params.size as usize;
+    let labels = Array2::from_shape_fn((n, n), |(r, c)| (r * n + c) as u32);
+    let region_keys = regions(prep, &sdf, &labels, &nearest);
+    RawFields {
+        voids: sdf.mapv(|d| d.max(0.0)),
+        density: Array2::zeros((n, n)),
+        sdf,
+        nearest,
+        curvature,
+        labels,
+        region_keys,
+    }
+}
+
 /// Twin of `shaders/distance.wgsl`: signed distance and nearest segment per pixel.
 pub fn distance(prep: &Prepared) -> (Array2<f32>, Array2<u32>) {
     let params = &prep.params;

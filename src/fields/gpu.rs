@@ -39,6 +39,11 @@ pub enum Passes<'a> {
     DistanceOnly,
     /// Every field, one pass at a time, recording each pass's wall time in milliseconds.
     Timed(&'a std::sync::Mutex<Vec<(&'static str, f64)>>),
+    /// What a sharp overlay draws (see `hologram::BaseMap`): distance, curvature, voids,
+    /// the ink's region keys and the textures. The density stays zero and the void labels
+    /// are not merged into components (the empty space's keys are each pixel's own index):
+    /// an overlay reads both from its base, which has the whole glyph.
+    Sharp,
 }
 
 /// One glyph's fields on the GPU.
@@ -340,10 +345,14 @@ impl GpuFieldEngine {
         let mut encoder = device.create_command_encoder(&wgpu::CommandEncoderDescriptor {
             label: Some("fields"),
         });
-        let count = match passes_wanted {
-            Passes::All => passes.len(),
-            Passes::DistanceOnly => 1,
-            Passes::Timed(_) => passes.len(),
+        let wanted = |label: &str| match passes_wanted {
+            Passes::All | Passes::Timed(_) => true,
+            Passes::DistanceOnly => label == "fields.distance",
+            Passes::Sharp => {
+                !label.starts_with("fields.density.")
+                    && label != "fields.voids.merge"
+                    && label != "fields.voids.compress"
+            }
         };
         if let Passes::Timed(timings) = passes_wanted {
             // Each pass on its own submission, waited for: slower overall, but says where
@@ -375,7 +384,7 @@ impl GpuFieldEngine {
             self.ctx.check("the field passes")?;
             return Ok(out);
         }
-        for (label, pipeline, group, groups) in &passes[..count] {
+        for (label, pipeline, group, groups) in passes.iter().filter(|p| wanted(p.0)) {
             record_pass(&mut encoder, label, pipeline, group, *groups);
         }
         self.ctx.queue.submit([encoder.finish()]);
@@ -439,6 +448,93 @@ impl GpuFieldEngine {
             Array2::from_shape_vec((n, n), bytemuck::pod_collect_to_vec::<u8, f32>(&data[0]))
                 .expect("n × n"),
         )
+    }
+
+    /// Fields computed elsewhere (the CPU twins), put on the GPU as the passes would leave
+    /// them: the buffers, and the textures the renderer samples.
+    pub fn upload(&self, raw: &RawFields) -> GpuFields {
+        let device = &self.ctx.device;
+        let queue = &self.ctx.queue;
+        let n = raw.sdf.nrows() as u32;
+        let buffer = |label: &str, contents: &[u8]| {
+            device.create_buffer_init(&wgpu::util::BufferInitDescriptor {
+                label: Some(label),
+                contents,
+                usage: wgpu::BufferUsages::STORAGE | wgpu::BufferUsages::COPY_SRC,
+            })
+        };
+        let f32s = |a: &Array2<f32>| {
+            bytemuck::cast_slice::<f32, u8>(a.as_slice().expect("standard layout")).to_vec()
+        };
+        let u32s = |a: &Array2<u32>| {
+            bytemuck::cast_slice::<u32, u8>(a.as_slice().expect("standard layout")).to_vec()
+        };
+        let texture = |label: &str, format: wgpu::TextureFormat, texel: u32, data: &[u8]| {
+            let size = wgpu::Extent3d {
+                width: n,
+                height: n,
+                depth_or_array_layers: 1,
+            };
+            let texture = device.create_texture(&wgpu::TextureDescriptor {
+                label: Some(label),
+                size,
+                mip_level_count: 1,
+                sample_count: 1,
+                dimension: wgpu::TextureDimension::D2,
+                format,
+                usage: wgpu::TextureUsages::TEXTURE_BINDING
+                    | wgpu::TextureUsages::COPY_SRC
+                    | wgpu::TextureUsages::COPY_DST,
+                view_formats: &[],
+            });
+            queue.write_texture(
+                wgpu::TexelCopyTextureInfo {
+                    texture: &texture,
+                    mip_level: 0,
+                    origin: wgpu::Origin3d::ZERO,
+                    aspect: wgpu::TextureAspect::All,
+                },
+                data,
+                wgpu::TexelCopyBufferLayout {
+                    offset: 0,
+                    bytes_per_row: Some(n * texel),
+                    rows_per_image: Some(n),
+                },
+                size,
+            );
+            texture
+        };
+        // rgba16float, as `shaders/pack.wgsl` writes it.
+        let channels = [&raw.sdf, &raw.curvature, &raw.density, &raw.voids]
+            .map(|a| a.as_slice().expect("standard layout"));
+        let mut packed = vec![0u16; (n * n * 4) as usize];
+        for (i, texel) in packed.chunks_exact_mut(4).enumerate() {
+            for (value, channel) in texel.iter_mut().zip(channels) {
+                *value = half::f16::from_f32(channel[i]).to_bits();
+            }
+        }
+        GpuFields {
+            size: n,
+            sdf: buffer("fields.sdf", &f32s(&raw.sdf)),
+            nearest: buffer("fields.nearest", &u32s(&raw.nearest)),
+            curvature: buffer("fields.curvature", &f32s(&raw.curvature)),
+            density: buffer("fields.density", &f32s(&raw.density)),
+            voids: buffer("fields.voids", &f32s(&raw.voids)),
+            labels: buffer("fields.labels", &u32s(&raw.labels)),
+            region_keys: buffer("fields.region_keys", &u32s(&raw.region_keys)),
+            field_texture: texture(
+                "fields.texture",
+                FIELD_TEXTURE_FORMAT,
+                8,
+                bytemuck::cast_slice(&packed),
+            ),
+            region_texture: texture(
+                "fields.region_texture",
+                REGION_TEXTURE_FORMAT,
+                4,
+                &u32s(&raw.region_keys),
+            ),
+        }
     }
 
     /// Runs every pass and reads the results back.

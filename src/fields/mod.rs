@@ -49,6 +49,10 @@ pub struct FieldOptions {
     /// A fixed frame: the grid covers this em rect (plus the margin) instead of the
     /// glyph's bounds, so that editing the outline does not move the view. Default: `None`.
     pub frame: Option<EmRect>,
+    /// The grid itself, instead of one around the glyph (or `frame`): a window of a
+    /// glyph's grid, for sharp fields of what a zoomed view shows. Its size replaces `size`.
+    /// Default: `None`.
+    pub grid: Option<FieldGrid>,
 }
 
 impl FieldOptions {
@@ -59,6 +63,7 @@ impl FieldOptions {
         tolerance_fraction: 1.25e-4,
         density_sigma_em: 0.02,
         frame: None,
+        grid: None,
     };
 
     pub fn with_size(mut self, size: u32) -> Self {
@@ -73,6 +78,11 @@ impl FieldOptions {
 
     pub fn with_frame(mut self, frame: Option<EmRect>) -> Self {
         self.frame = frame;
+        self
+    }
+
+    pub fn with_grid(mut self, grid: Option<FieldGrid>) -> Self {
+        self.grid = grid;
         self
     }
 

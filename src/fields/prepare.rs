@@ -79,7 +79,7 @@ pub struct Prepared {
 impl Prepared {
     /// Flattens `outline`, extracts its visible boundary and builds the lookups.
     pub fn new(outline: &Outline, options: &FieldOptions) -> Result<Self, FieldError> {
-        let size = options.size;
+        let size = options.grid.map_or(options.size, |g| g.size);
         if !(MIN_FIELD_SIZE..=MAX_FIELD_SIZE).contains(&size) {
             return Err(FieldError::SizeOutOfRange { size });
         }
@@ -104,7 +104,9 @@ impl Prepared {
             }));
         }
         let frame = options.frame.unwrap_or(boundary.bounds);
-        let grid = FieldGrid::around(frame, size, options.margin_for(frame));
+        let grid = options
+            .grid
+            .unwrap_or_else(|| FieldGrid::around(frame, size, options.margin_for(frame)));
         Ok(Self::from_boundary(
             boundary,
             grid,

@@ -29,8 +29,51 @@ pub struct HologramUniforms {
     pub curvature_limit: f32,
     /// Zoom and pan: field uv = `view[0..2]` + target uv × `view[2]`; `view[3]` is padding.
     pub view: [f32; 4],
+    /// This field's uv → the base field's uv: `base[0..2]` + uv × `base[2]` (the identity
+    /// for a whole glyph; see [`BaseMap`]); `base[3]` is padding.
+    pub base: [f32; 4],
+    /// Side of the base fields, px.
+    pub base_size: u32,
+    /// 1 for an overlay (sharp fields over a window of the base): beyond its window it
+    /// leaves the target as it was.
+    pub overlay: u32,
+    pub _pad: [u32; 2],
 }
-const _: () = assert!(std::mem::size_of::<HologramUniforms>() == 48);
+const _: () = assert!(std::mem::size_of::<HologramUniforms>() == 80);
+
+/// Where a window's fields lie in a whole glyph's (base) fields: base uv = `origin` + uv ×
+/// `scale`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct BaseMap {
+    pub origin: [f32; 2],
+    pub scale: f32,
+}
+
+impl BaseMap {
+    /// The map of fields on `window` into fields on `base` (both grids in the same em space).
+    pub fn between(window: &crate::geometry::FieldGrid, base: &crate::geometry::FieldGrid) -> Self {
+        let side = base.side_em();
+        Self {
+            origin: [
+                ((window.x0 - base.x0) / side) as f32,
+                ((base.y0 - window.y0) / side) as f32,
+            ],
+            scale: (window.side_em() / side) as f32,
+        }
+    }
+
+    /// A frame of the base's view (its uv window) as this window's.
+    pub fn frame_from_base(&self, frame: &Frame) -> Frame {
+        Frame {
+            view_origin: [
+                (frame.view_origin[0] - self.origin[0]) / self.scale,
+                (frame.view_origin[1] - self.origin[1]) / self.scale,
+            ],
+            view_scale: frame.view_scale / self.scale,
+            ..*frame
+        }
+    }
+}
 
 /// What to draw in one frame.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -82,6 +125,8 @@ pub struct HologramInstance {
     field_size: u32,
     /// Em per field pixel of the glyph's grid.
     em_per_px: f32,
+    /// For an overlay: the base fields' side and where this window lies in them.
+    base: Option<(u32, BaseMap)>,
 }
 
 impl HologramRenderer {
@@ -133,6 +178,31 @@ impl HologramRenderer {
         fields: &GpuFields,
         em_per_px: f32,
     ) -> HologramInstance {
+        self.make_instance(device, fields, em_per_px, fields, None)
+    }
+
+    /// An overlay: sharp `fields` computed for a window (`map`) of a whole glyph's `base`
+    /// fields, drawn over the base's own hologram. Paint the base first, then this, with
+    /// [`BaseMap::frame_from_base`] of the base's frame; beyond its window it draws nothing.
+    pub fn overlay_instance(
+        &self,
+        device: &wgpu::Device,
+        fields: &GpuFields,
+        em_per_px: f32,
+        base: &GpuFields,
+        map: BaseMap,
+    ) -> HologramInstance {
+        self.make_instance(device, fields, em_per_px, base, Some((base.size, map)))
+    }
+
+    fn make_instance(
+        &self,
+        device: &wgpu::Device,
+        fields: &GpuFields,
+        em_per_px: f32,
+        base_fields: &GpuFields,
+        base: Option<(u32, BaseMap)>,
+    ) -> HologramInstance {
         let uniforms = device.create_buffer(&wgpu::BufferDescriptor {
             label: Some("hologram.uniforms"),
             size: std::mem::size_of::<HologramUniforms>() as u64,
@@ -141,6 +211,8 @@ impl HologramRenderer {
         });
         let field_view = fields.field_texture.create_view(&Default::default());
         let region_view = fields.region_texture.create_view(&Default::default());
+        let base_field_view = base_fields.field_texture.create_view(&Default::default());
+        let base_region_view = base_fields.region_texture.create_view(&Default::default());
         let bind_group = device.create_bind_group(&wgpu::BindGroupDescriptor {
             label: Some("hologram.fields"),
             layout: &self.layout,
@@ -161,6 +233,14 @@ impl HologramRenderer {
                     binding: 3,
                     resource: wgpu::BindingResource::TextureView(&region_view),
                 },
+                wgpu::BindGroupEntry {
+                    binding: 4,
+                    resource: wgpu::BindingResource::TextureView(&base_field_view),
+                },
+                wgpu::BindGroupEntry {
+                    binding: 5,
+                    resource: wgpu::BindingResource::TextureView(&base_region_view),
+                },
             ],
         });
         HologramInstance {
@@ -168,11 +248,19 @@ impl HologramRenderer {
             bind_group,
             field_size: fields.size,
             em_per_px,
+            base,
         }
     }
 
     /// Writes the frame into the instance's uniforms (before the pass that paints it).
     pub fn prepare(&self, queue: &wgpu::Queue, instance: &HologramInstance, frame: &Frame) {
+        let (base_size, map) = instance.base.unwrap_or((
+            instance.field_size,
+            BaseMap {
+                origin: [0.0, 0.0],
+                scale: 1.0,
+            },
+        ));
         let u = HologramUniforms {
             time: frame.time,
             style: frame.style as u32,
@@ -188,6 +276,10 @@ impl HologramRenderer {
                 frame.view_scale,
                 0.0,
             ],
+            base: [map.origin[0], map.origin[1], map.scale, 0.0],
+            base_size,
+            overlay: u32::from(instance.base.is_some()),
+            _pad: [0; 2],
         };
         queue.write_buffer(&instance.uniforms, 0, bytemuck::bytes_of(&u));
     }
@@ -222,8 +314,30 @@ pub fn render_offscreen_row(
     items: &[(&HologramInstance, Frame)],
     size: u32,
 ) -> Result<Vec<u8>, GpuError> {
+    render_items(ctx, renderer, items, size, true)
+}
+
+/// Renders holograms one over the other in one `size`² target, in order (a glyph, then the
+/// sharp overlay of what the view shows), and returns RGBA8 (sRGB) rows.
+pub fn render_offscreen_stack(
+    ctx: &GpuContext,
+    renderer: &HologramRenderer,
+    items: &[(&HologramInstance, Frame)],
+    size: u32,
+) -> Result<Vec<u8>, GpuError> {
+    render_items(ctx, renderer, items, size, false)
+}
+
+fn render_items(
+    ctx: &GpuContext,
+    renderer: &HologramRenderer,
+    items: &[(&HologramInstance, Frame)],
+    size: u32,
+    side_by_side: bool,
+) -> Result<Vec<u8>, GpuError> {
     let device = &ctx.device;
-    let width = size * items.len().max(1) as u32;
+    let columns = if side_by_side { items.len().max(1) } else { 1 };
+    let width = size * columns as u32;
     let target = device.create_texture(&wgpu::TextureDescriptor {
         label: Some("hologram.target"),
         size: wgpu::Extent3d {
@@ -272,7 +386,7 @@ pub fn render_offscreen_row(
             multiview_mask: None,
         });
         for (i, (instance, _)) in items.iter().enumerate() {
-            let x = i as u32 * size;
+            let x = if side_by_side { i as u32 * size } else { 0 };
             pass.set_viewport(x as f32, 0.0, size as f32, size as f32, 0.0, 1.0);
             pass.set_scissor_rect(x, 0, size, size);
             renderer.paint(&mut pass, instance);

@@ -9,8 +9,22 @@ use hologlyph::app::{Command, HologlyphApp, StartOptions, wgpu_setup};
 /// The app at 1280×800 with default settings, the browser as a list (no thumbnail jobs);
 /// `frozen` fixes the animation clock (snapshots, end states).
 pub fn harness(options: StartOptions, frozen: bool) -> Harness<'static, HologlyphApp> {
+    harness_sized(options, frozen, Vec2::new(1280.0, 800.0), 1.0)
+}
+
+/// The app in a window of `size` points at `pixels_per_point`.
+pub fn harness_sized(
+    options: StartOptions,
+    frozen: bool,
+    size: Vec2,
+    pixels_per_point: f32,
+) -> Harness<'static, HologlyphApp> {
+    // Present mode runs on a fake clock from the first frame (the tests move it by hand):
+    // on egui's own clock a tour would move on while the first glyphs compute.
+    let presenting = options.present.is_some();
     let mut h = Harness::builder()
-        .with_size(Vec2::new(1280.0, 800.0))
+        .with_size(size)
+        .with_pixels_per_point(pixels_per_point)
         .wgpu_setup(wgpu_setup())
         .build_eframe(move |cc| {
             let mut app = HologlyphApp::new(
@@ -23,6 +37,9 @@ pub fn harness(options: StartOptions, frozen: bool) -> Harness<'static, Hologlyp
             .expect("the app starts");
             if frozen {
                 app.freeze_time(1.0);
+            }
+            if presenting {
+                app.set_fake_time(Some(0.0));
             }
             app.push(Command::SetGrid(false));
             app
@@ -103,4 +120,35 @@ pub fn click_button(h: &mut Harness<'_, HologlyphApp>, label: &str) {
     h.get_by_label(label).click();
     // The click, the frame that applies its commands, and a window's first (sizing) frame.
     h.run_steps(3);
+}
+
+pub fn search_box<'h>(h: &'h Harness<'_, HologlyphApp>) -> egui_kittest::Node<'h> {
+    h.get_by_role(egui::accesskit::Role::TextInput)
+}
+
+/// Types `query` into the search box and presses Enter: the first hit opens.
+pub fn search_and_open(h: &mut Harness<'_, HologlyphApp>, query: &str) {
+    search_box(h).focus();
+    h.run_steps(1);
+    search_box(h).type_text(query);
+    h.run_steps(2);
+    h.key_press(Key::Enter);
+    h.run_steps(2);
+    settle(h);
+}
+
+/// Where the region of ⟁ that links Δ41 is on screen.
+pub fn delta41_region(h: &Harness<'_, HologlyphApp>) -> (String, Pos2) {
+    let st = h.state().state();
+    let ascent = st.doc.library().symbol("ascent").expect("⟁ is bundled");
+    let link = ascent
+        .regions
+        .iter()
+        .find(|r| r.scenes.iter().any(|s| s == "Δ41"))
+        .expect("a region linking Δ41");
+    let pos = h
+        .state()
+        .screen_from_em(link.anchor)
+        .expect("the view is drawn");
+    (link.id.clone(), pos)
 }

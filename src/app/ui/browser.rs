@@ -14,16 +14,39 @@ use crate::library::{Lineage, Symbol, SymbolId};
 /// surface first (on a software GPU a busy device makes that wait time out).
 const THUMBS_AFTER_FRAMES: u64 = 5;
 
-pub fn browser_ui(ui: &mut Ui, cx: &Cx) {
+pub fn browser_ui(ui: &mut Ui, cx: &Cx, (min, max): (f32, f32)) {
     let st = cx.state;
     egui::Panel::left("browser")
-        .default_size(300.0)
-        .min_size(220.0)
+        .default_size(crate::app::layout::BROWSER_DEFAULT.clamp(min, max))
+        .size_range(min..=max)
         .show(ui, |ui| {
             ui.add_space(4.0);
             let mut query = st.browser.query.clone();
+            // With the search field focused, ↓ and ↑ move through the hits and Enter opens
+            // the one selected (the first, until an arrow moves) and leaves the field.
+            let search_id = egui::Id::unique("browser-search");
+            if ui.memory(|m| m.has_focus(search_id)) {
+                let arrow = |key, command| {
+                    if ui.input_mut(|i| i.consume_key(egui::Modifiers::NONE, key)) {
+                        cx.push(command);
+                    }
+                };
+                arrow(egui::Key::ArrowDown, Command::SelectNext);
+                arrow(egui::Key::ArrowUp, Command::SelectPrevious);
+                if ui.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::Enter)) {
+                    cx.push(Command::OpenSearchHit);
+                    ui.memory_mut(|m| m.surrender_focus(search_id));
+                }
+            }
             let search = ui.add(
                 egui::TextEdit::singleline(&mut query)
+                    .id(search_id)
+                    // ↑ and ↓ are the field's (they move through the hits), not focus moves.
+                    .event_filter(egui::EventFilter {
+                        horizontal_arrows: true,
+                        vertical_arrows: true,
+                        ..Default::default()
+                    })
                     .hint_text("Search: name, gloss, component, ⟁, U+27C1 (Ctrl+F)")
                     .desired_width(f32::INFINITY),
             );
@@ -32,10 +55,6 @@ pub fn browser_ui(ui: &mut Ui, cx: &Cx) {
             }
             if st.windows.focus_search {
                 search.request_focus();
-            }
-            if search.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)) {
-                // Enter in the search box opens the first hit.
-                cx.push(Command::OpenFirstHit);
             }
             ui.horizontal_wrapped(|ui| {
                 if ui

@@ -249,7 +249,13 @@ pub(super) fn hologram_in(
 ) -> Central {
     let st = cx.state;
     let response = ui.allocate_rect(rect, egui::Sense::click_and_drag());
-    response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Image, true, "hologram view"));
+    // What a screen reader says of the view: the symbol, and the region unfolded.
+    let unfolded = region
+        .and_then(|r| s.regions.iter().find(|l| l.id == r))
+        .map(|l| format!(", unfolded: {}", l.label))
+        .unwrap_or_default();
+    let name = format!("hologram view: {}{unfolded}", symbol_label(s));
+    response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Image, true, &name));
     let mut out = Central {
         view_rect: Some(rect),
         drew_hologram: false,
@@ -297,13 +303,21 @@ pub(super) fn hologram_in(
     };
     match g.view {
         Some(view) => {
+            let frame = st.frame();
             ui.painter().add(egui_wgpu::Callback::new_paint_callback(
                 rect,
-                HologramCallback {
-                    view,
-                    frame: st.frame(),
-                },
+                HologramCallback { view, frame },
             ));
+            // Sharp fields of what is on screen, over the glyph's own, once they arrived.
+            if let Some(sharp) = st.shown.sharp_for(g) {
+                ui.painter().add(egui_wgpu::Callback::new_paint_callback(
+                    rect,
+                    HologramCallback {
+                        view: sharp.view,
+                        frame: sharp.map.frame_from_base(&frame),
+                    },
+                ));
+            }
             out.drew_hologram = true;
         }
         None => {
@@ -380,7 +394,7 @@ pub(super) fn hologram_in(
         super::editor::edit_view(ui, cx, s, rect, &g.fields.grid, Some(g), &response);
         // The selected region's links, as the cards they unfold into, each with an ×.
         if let Some(region) = &st.edit.region {
-            unfold_cards(ui, cx, s, region, rect, &g.fields.grid);
+            unfold_cards(ui, cx, s, region, rect, &g.fields);
         }
         return out;
     }
@@ -390,7 +404,7 @@ pub(super) fn hologram_in(
         cx.push(Command::ClickAt(t.em_from_screen(rect, &g.fields.grid, p)));
     }
     if let Some(region) = region {
-        unfold_cards(ui, cx, s, region, rect, &g.fields.grid);
+        unfold_cards(ui, cx, s, region, rect, &g.fields);
     }
     out
 }
@@ -403,8 +417,9 @@ fn unfold_cards(
     s: &Symbol,
     region: &str,
     rect: egui::Rect,
-    grid: &crate::geometry::FieldGrid,
+    fields: &crate::fields::Fields,
 ) {
+    let grid = &fields.grid;
     let st = cx.state;
     let lib = st.doc.library();
     let Some(link) = s.regions.iter().find(|r| r.id == region) else {
@@ -445,10 +460,22 @@ fn unfold_cards(
         }
     }
     let card_w = (rect.width() * 0.38).clamp(180.0, 320.0);
-    let column_x = if anchor.x < rect.center().x {
-        rect.right() - card_w - 8.0
+    // The cards go in a column inside the view, on the side with less ink under it (the
+    // side away from the anchor when both are as clear), so they cover the glyph least.
+    let left = rect.left() + 8.0;
+    let right = rect.right() - card_w - 8.0;
+    let ink_under = |x: f32| {
+        let column =
+            egui::Rect::from_min_size(Pos2::new(x, rect.top()), Vec2::new(card_w, rect.height()));
+        ink_fraction(fields, st.view.transform, rect, column)
+    };
+    let (ink_left, ink_right) = (ink_under(left), ink_under(right));
+    let column_x = if (ink_left - ink_right).abs() > 0.02 {
+        if ink_left < ink_right { left } else { right }
+    } else if anchor.x < rect.center().x {
+        right
     } else {
-        rect.left() + 8.0
+        left
     };
     let stroke = Stroke::new(1.5, Color32::from_rgba_unmultiplied(255, 210, 120, 200));
     let painter = ui.painter().clone();
@@ -465,8 +492,11 @@ fn unfold_cards(
             .order(egui::Order::Foreground)
             .show(ui.ctx(), |ui| {
                 ui.set_opacity(eased);
-                egui::Frame::popup(ui.style()).show(ui, |ui| {
-                    ui.set_width(card_w);
+                let frame = egui::Frame::popup(ui.style());
+                // The card, frame included, is `card_w` wide: it stays inside the view.
+                let margins = frame.total_margin().sum().x;
+                frame.show(ui, |ui| {
+                    ui.set_width(card_w - margins);
                     if st.edit.on {
                         ui.horizontal(|ui| {
                             ui.label(RichText::new(&title).strong());
@@ -502,6 +532,34 @@ fn unfold_cards(
         };
         painter.line_segment([anchor, end], stroke);
     }
+}
+
+/// The share of `area` (screen) that is ink in the view drawn in `rect`, sampled on a
+/// 16 × 16 lattice of the glyph's fields.
+fn ink_fraction(
+    fields: &crate::fields::Fields,
+    t: crate::app::ViewTransform,
+    rect: egui::Rect,
+    area: egui::Rect,
+) -> f32 {
+    const STEPS: usize = 16;
+    let mut ink = 0;
+    for i in 0..STEPS {
+        for j in 0..STEPS {
+            let at = area.min
+                + Vec2::new(
+                    area.width() * (i as f32 + 0.5) / STEPS as f32,
+                    area.height() * (j as f32 + 0.5) / STEPS as f32,
+                );
+            let em = t.em_from_screen(rect, &fields.grid, at);
+            let inside = fields
+                .grid
+                .px_from_em(crate::geometry::EmPoint::new(em[0], em[1]))
+                .is_some_and(|(r, c)| fields.raw.sdf[[r, c]] < 0.0);
+            ink += usize::from(inside);
+        }
+    }
+    ink as f32 / (STEPS * STEPS) as f32
 }
 
 fn link_cards(ui: &mut Ui, cx: &Cx, links: &[String]) {

@@ -11,31 +11,34 @@ use crate::glyph::contours::Contours;
 use crate::glyph::unicode::CharInfo;
 use crate::library::{Adapter, GlyphRef, Register, Symbol};
 
-pub fn inspector_ui(ui: &mut Ui, cx: &Cx) {
+pub fn inspector_ui(ui: &mut Ui, cx: &Cx, (min, max): (f32, f32)) {
     egui::Panel::right("inspector")
-        .default_size(360.0)
-        .min_size(260.0)
+        .default_size(crate::app::layout::INSPECTOR_DEFAULT.clamp(min, max))
+        .size_range(min..=max)
         .show(ui, |ui| {
-            egui::ScrollArea::vertical()
-                .auto_shrink(false)
-                .show(ui, |ui| {
-                    let Some(s) = cx.state.focused_symbol() else {
-                        ui.weak("Select a symbol.");
-                        return;
-                    };
-                    if cx.state.edit.on {
-                        super::editor::meaning_editor(ui, cx, s);
-                        super::editor::region_editor(ui, cx, s);
-                    } else {
-                        meaning(ui, cx, s);
-                    }
-                    character(ui, cx, s);
-                    protocol_steps(ui, cx);
-                    outputs(ui, cx);
-                    chosen_adapter(ui, cx);
-                    statistics(ui, cx);
-                    neighbours(ui, cx, s);
-                });
+            // Both ways: a row wider than the panel scrolls instead of pushing the panel
+            // past its width (egui would then place it partly off the window).
+            let width = ui.available_width();
+            egui::ScrollArea::both().auto_shrink(false).show(ui, |ui| {
+                // Texts wrap at the panel's width; only rows that cannot wrap scroll.
+                ui.set_max_width(width);
+                let Some(s) = cx.state.focused_symbol() else {
+                    ui.weak("Select a symbol.");
+                    return;
+                };
+                if cx.state.edit.on {
+                    super::editor::meaning_editor(ui, cx, s);
+                    super::editor::region_editor(ui, cx, s);
+                } else {
+                    meaning(ui, cx, s);
+                }
+                character(ui, cx, s);
+                protocol_steps(ui, cx);
+                outputs(ui, cx);
+                chosen_adapter(ui, cx);
+                statistics(ui, cx);
+                neighbours(ui, cx, s);
+            });
         });
 }
 
@@ -59,21 +62,26 @@ fn meaning(ui: &mut Ui, cx: &Cx, s: &Symbol) {
     });
     ui.label(&s.gloss);
     egui::Grid::new("meaning").num_columns(2).show(ui, |ui| {
+        // The values wrap: what a symbol says never widens the panel (and so never moves
+        // the view).
         if let Some(t) = &s.transition {
             ui.weak("transition");
-            ui.label(t);
+            ui.add(egui::Label::new(t).wrap());
             ui.end_row();
         }
         ui.weak("archetype");
-        ui.label(&s.archetype);
+        ui.add(egui::Label::new(&s.archetype).wrap());
         ui.end_row();
         ui.weak("components");
-        ui.label(
-            s.components
-                .iter()
-                .map(|c| format!("{} {:.2}", c.concept, c.weight))
-                .collect::<Vec<_>>()
-                .join(", "),
+        ui.add(
+            egui::Label::new(
+                s.components
+                    .iter()
+                    .map(|c| format!("{} {:.2}", c.concept, c.weight))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            )
+            .wrap(),
         );
         ui.end_row();
     });

@@ -114,6 +114,8 @@ pub fn menu_bar_ui(ui: &mut Ui, cx: &Cx) {
                     cx.push(Command::SetGrid(grid));
                 }
                 command_button(ui, cx, Command::ToggleTheme, true);
+                command_button(ui, cx, Command::ToggleBrowser, true);
+                command_button(ui, cx, Command::ToggleInspector, true);
                 command_button(ui, cx, Command::ShowProblems, true);
             });
             ui.menu_button("Tours", |ui| {
@@ -200,6 +202,15 @@ pub fn status_bar_ui(ui: &mut Ui, cx: &Cx) {
                         _ => String::new(),
                     }
                 ));
+                if let Some(sharp) = st.shown.sharp_for(g) {
+                    ui.label(format!(
+                        "sharp {}²: {:.0} ms",
+                        sharp.key.grid.size, sharp.ms
+                    ))
+                    .on_hover_text(
+                        "fields of what the view shows, at the screen's resolution, drawn over the glyph's",
+                    );
+                }
                 ui.separator();
             }
             ui.label(format!("frame {:.1} ms", st.clock.frame_ms));

@@ -14,6 +14,7 @@ use std::cell::RefCell;
 
 use super::Runtime;
 use super::commands::Command;
+use super::layout::Side;
 use super::state::State;
 
 /// What the panels read and where they put their commands.
@@ -57,8 +58,20 @@ pub fn draw(ui: &mut egui::Ui, state: &State, rt: &Runtime) -> Drawn {
     }
     menu::menu_bar_ui(ui, &cx);
     menu::status_bar_ui(ui, &cx);
-    browser::browser_ui(ui, &cx);
-    inspector::inspector_ui(ui, &cx);
+    let window = ui.ctx().content_rect().size();
+    let plan = state.layout.plan(
+        [window.x, window.y],
+        state.settings.hide_browser,
+        state.settings.hide_inspector,
+    );
+    match plan.browser {
+        Some(range) => browser::browser_ui(ui, &cx, range),
+        None => handle(ui, &cx, Side::Browser),
+    }
+    match plan.inspector {
+        Some(range) => inspector::inspector_ui(ui, &cx, range),
+        None => handle(ui, &cx, Side::Inspector),
+    }
     let central = central::central_ui(ui, &cx);
     windows::windows_ui(ui.ctx(), &cx);
     tours::tour_editor_ui(ui.ctx(), &cx);
@@ -67,6 +80,31 @@ pub fn draw(ui: &mut egui::Ui, state: &State, rt: &Runtime) -> Drawn {
         view_rect: central.view_rect,
         drew_hologram: central.drew_hologram,
     }
+}
+
+/// A folded side panel's handle: a slim strip with a button that shows it again.
+fn handle(ui: &mut egui::Ui, cx: &Cx, side: Side) {
+    let (id, arrow, command) = match side {
+        Side::Browser => ("browser-handle", "⏵", Command::ToggleBrowser),
+        Side::Inspector => ("inspector-handle", "⏴", Command::ToggleInspector),
+    };
+    let panel = match side {
+        Side::Browser => egui::Panel::left(id),
+        Side::Inspector => egui::Panel::right(id),
+    };
+    panel.exact_size(22.0).resizable(false).show(ui, |ui| {
+        let shortcut = command
+            .shortcut()
+            .map(|s| ui.ctx().format_shortcut(&s))
+            .unwrap_or_default();
+        if ui
+            .add(egui::Button::new(arrow).frame(false))
+            .on_hover_text(format!("{} ({shortcut})", command.label()))
+            .clicked()
+        {
+            cx.push(command);
+        }
+    });
 }
 
 /// A mark for a symbol the library's checks found problems in: ⛔ errors, ⚠ warnings.
