@@ -1,7 +1,8 @@
 //! Frame-time benchmark of the explorer, offscreen: the hologram view at 1280×800 (an egui
 //! frame with the GPU paint callback, rendered and read back by egui_kittest's wgpu
 //! renderer), a grid of 100 animated thumbnails (100 hologram renders at 96² per frame),
-//! and the app's start-up to its first hologram. Run: `cargo bench --bench frames`.
+//! the app's start-up to its first hologram, and the time from the end of a zoom to sharp
+//! fields on screen at 1× and 2× pixel density. Run: `cargo bench --bench frames`.
 
 use std::time::Instant;
 
@@ -11,6 +12,58 @@ use hologlyph::fields::{FieldOptions, GpuFieldEngine, Prepared};
 use hologlyph::glyph::FontSet;
 use hologlyph::hologram::{self, Frame, HologramRenderer};
 use hologlyph::library;
+
+/// From the last of ten zoom-in steps on ⟁ (about ×9) to sharp fields on screen: (total ms,
+/// the sharp job's own ms, the sharp grid's side in pixels).
+fn zoom_to_sharp(pixels_per_point: f32) -> (f64, f64, u32) {
+    let mut h = Harness::builder()
+        .with_size(egui::Vec2::new(1280.0, 800.0))
+        .with_pixels_per_point(pixels_per_point)
+        .wgpu_setup(wgpu_setup())
+        .build_eframe(|cc| {
+            HologlyphApp::new(
+                cc,
+                StartOptions {
+                    fresh: true,
+                    ..StartOptions::default()
+                },
+            )
+            .expect("the app starts")
+        });
+    h.state_mut().push(Command::SetGrid(false));
+    h.state_mut()
+        .push(Command::Go(Focus::symbol("ascent".to_string())));
+    let idle = |h: &mut Harness<'_, HologlyphApp>| {
+        while h.state().busy() {
+            h.run_steps(1);
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+    };
+    h.run_steps(2);
+    idle(&mut h);
+    for _ in 0..10 {
+        h.state_mut().push(Command::ZoomIn);
+        h.run_steps(1);
+    }
+    let t = Instant::now();
+    loop {
+        h.run_steps(1);
+        let st = h.state().state();
+        let t_scale = st.view.transform.scale;
+        if let Some(g) = st.shown.glyph.as_ref()
+            && let Some(sharp) = st.shown.sharp_for(g)
+            && sharp.key.grid.side_em() < g.fields.grid.side_em() * t_scale as f64 * 1.5
+        {
+            return (
+                t.elapsed().as_secs_f64() * 1e3,
+                sharp.ms,
+                sharp.key.grid.size,
+            );
+        }
+        assert!(t.elapsed().as_secs() < 60, "no sharp fields after 60 s");
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+}
 
 fn main() {
     let start = Instant::now();
@@ -126,4 +179,14 @@ fn main() {
         }
         None => println!("no hologram was drawn"),
     }
+    println!();
+    println!(
+        "| zoom ×9 on ⟁, 1280×800 | sharp fields | end of zoom → sharp on screen, ms | of which the job, ms |"
+    );
+    println!("|---|---|---|---|");
+    for ppp in [1.0, 2.0] {
+        let (total, job, size) = zoom_to_sharp(ppp);
+        println!("| {ppp}× density | {size}² | {total:.0} | {job:.0} |");
+    }
+    println!("(the view waits 120 ms of stillness before asking; frames render in software here)");
 }

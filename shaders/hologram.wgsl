@@ -311,7 +311,11 @@ fn shade(uv: vec2<f32>, base_uv: vec2<f32>) -> vec4<f32> {
 
     // Rhythm: fringes travel outward along the level sets, tighter where they curve more;
     // they fade where they would be finer than the screen can show.
-    let rhythm = 1.0 + min(abs(k) * 0.02, 1.0) * exp(-abs(d) * 20.0);
+    // Level sets at distance d turn no tighter than 1/d except on a crease (where two
+    // parts of the outline are equally near: the medial axis), whose curvature is a
+    // one-pixel spike at any resolution; creases keep the rhythm of flat outline.
+    let level_k = select(k, 0.0, abs(k * d) > 1.5);
+    let rhythm = 1.0 + min(abs(level_k) * 0.02, 1.0) * exp(-abs(d) * 20.0);
     let phase = d * rhythm / FRINGE_PERIOD_EM - t * 0.6;
     let resolvable = clamp(1.0 - fwidth(phase) * 1.5, 0.0, 1.0);
     let fringe = pow(0.5 + 0.5 * cos(phase * 6.2831853), 4.0) * exp(-abs(d) * 18.0) * resolvable;

@@ -62,6 +62,14 @@ impl BaseMap {
         }
     }
 
+    /// Whether this window covers all that `frame` shows of the base (then the base need
+    /// not be drawn under it).
+    pub fn covers(&self, frame: &Frame) -> bool {
+        let (o, s) = (frame.view_origin, frame.view_scale);
+        let end = [self.origin[0] + self.scale, self.origin[1] + self.scale];
+        self.origin[0] <= o[0] && self.origin[1] <= o[1] && end[0] >= o[0] + s && end[1] >= o[1] + s
+    }
+
     /// A frame of the base's view (its uv window) as this window's.
     pub fn frame_from_base(&self, frame: &Frame) -> Frame {
         Frame {
@@ -424,4 +432,35 @@ fn render_items(
         rgba.extend_from_slice(&row[..row_bytes as usize]);
     }
     Ok(rgba)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::geometry::FieldGrid;
+
+    #[test]
+    fn a_window_maps_into_its_base_and_knows_what_it_covers() {
+        let base = FieldGrid {
+            size: 384,
+            x0: -0.1,
+            y0: 1.1,
+            em_per_px: 1.2 / 384.0,
+        };
+        let window = base.window([0.25, 0.5], 0.25, 500);
+        let map = BaseMap::between(&window, &base);
+        assert!((map.origin[0] - 0.25).abs() < 1e-6 && (map.origin[1] - 0.5).abs() < 1e-6);
+        assert!((map.scale - 0.25).abs() < 1e-6);
+        let view = |origin: [f32; 2], scale: f32| Frame {
+            view_origin: origin,
+            view_scale: scale,
+            ..Frame::default()
+        };
+        assert!(map.covers(&view([0.26, 0.51], 0.2)));
+        assert!(!map.covers(&view([0.2, 0.51], 0.2)), "beyond its left edge");
+        assert!(!map.covers(&view([0.26, 0.51], 0.3)), "larger than it");
+        // The base's view in the window's uv: the window's origin is its 0.
+        let f = map.frame_from_base(&view([0.25, 0.5], 0.25));
+        assert!(f.view_origin[0].abs() < 1e-6 && (f.view_scale - 1.0).abs() < 1e-6);
+    }
 }

@@ -304,12 +304,17 @@ pub(super) fn hologram_in(
     match g.view {
         Some(view) => {
             let frame = st.frame();
-            ui.painter().add(egui_wgpu::Callback::new_paint_callback(
-                rect,
-                HologramCallback { view, frame },
-            ));
-            // Sharp fields of what is on screen, over the glyph's own, once they arrived.
-            if let Some(sharp) = st.shown.sharp_for(g) {
+            // Sharp fields of what is on screen, over the glyph's own, once they arrived;
+            // the glyph's own only where they do not reach (each costs a pass over the
+            // view's pixels, in software on lavapipe).
+            let sharp = st.shown.sharp_for(g);
+            if sharp.is_none_or(|s| !s.map.covers(&frame)) {
+                ui.painter().add(egui_wgpu::Callback::new_paint_callback(
+                    rect,
+                    HologramCallback { view, frame },
+                ));
+            }
+            if let Some(sharp) = sharp {
                 ui.painter().add(egui_wgpu::Callback::new_paint_callback(
                     rect,
                     HologramCallback {
