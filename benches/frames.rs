@@ -13,10 +13,9 @@ use hologlyph::glyph::FontSet;
 use hologlyph::hologram::{self, Frame, HologramRenderer};
 use hologlyph::library;
 
-/// From the last of ten zoom-in steps on ⟁ (about ×9) to sharp fields on screen: (total ms,
-/// the sharp job's own ms, the sharp grid's side in pixels).
-fn zoom_to_sharp(pixels_per_point: f32) -> (f64, f64, u32) {
-    let mut h = Harness::builder()
+/// The app at 1280×800 with default settings, at `pixels_per_point`.
+fn app(pixels_per_point: f32) -> Harness<'static, HologlyphApp> {
+    Harness::builder()
         .with_size(egui::Vec2::new(1280.0, 800.0))
         .with_pixels_per_point(pixels_per_point)
         .wgpu_setup(wgpu_setup())
@@ -29,7 +28,13 @@ fn zoom_to_sharp(pixels_per_point: f32) -> (f64, f64, u32) {
                 },
             )
             .expect("the app starts")
-        });
+        })
+}
+
+/// From the last of ten zoom-in steps on ⟁ (about ×9) to sharp fields on screen: (total ms,
+/// the sharp job's own ms, the sharp grid's side in pixels).
+fn zoom_to_sharp(pixels_per_point: f32) -> (f64, f64, u32) {
+    let mut h = app(pixels_per_point);
     h.state_mut().push(Command::SetGrid(false));
     h.state_mut()
         .push(Command::Go(Focus::symbol("ascent".to_string())));
@@ -67,19 +72,7 @@ fn zoom_to_sharp(pixels_per_point: f32) -> (f64, f64, u32) {
 
 fn main() {
     let start = Instant::now();
-    let mut h = Harness::builder()
-        .with_size(egui::Vec2::new(1280.0, 800.0))
-        .wgpu_setup(wgpu_setup())
-        .build_eframe(|cc| {
-            HologlyphApp::new(
-                cc,
-                StartOptions {
-                    fresh: true,
-                    ..StartOptions::default()
-                },
-            )
-            .expect("the app starts")
-        });
+    let mut h = app(1.0);
     h.render().expect("first frame renders");
     let first_frame_ms = start.elapsed().as_secs_f64() * 1e3;
     let adapter = h.state().runtime().device_line();

@@ -159,32 +159,9 @@ fn is_ink_key(key: u32, n: u32) -> bool {
     return key >= n * n;
 }
 
-// The key of the empty region around `base_uv` in the base fields: the nearest of the four
-// base texels around it that is not ink (NO_REGION if all four are).
-fn base_empty_key(base_uv: vec2<f32>) -> u32 {
-    let nb = u.base_size;
-    let p = base_uv * f32(nb) - 0.5;
-    let i0 = vec2<i32>(floor(p));
-    let f = p - floor(p);
-    var best = NO_REGION;
-    var best_w = -1.0;
-    for (var j = 0u; j < 4u; j++) {
-        let o = vec2<i32>(i32(j & 1u), i32(j >> 1u));
-        let t = clamp(i0 + o, vec2(0), vec2(i32(nb) - 1));
-        let k = textureLoad(base_region_tex, t, 0).x;
-        let w = select(1.0 - f.x, f.x, o.x == 1) * select(1.0 - f.y, f.y, o.y == 1);
-        if !is_ink_key(k, nb) && w > best_w {
-            best = k;
-            best_w = w;
-        }
-    }
-    return best;
-}
-
-// The ink key (in the base's keys) of the nearest of the four texels around `uv` that is
-// ink (NO_REGION if none is).
-fn nearest_ink_key(uv: vec2<f32>) -> u32 {
-    let n = u.field_size;
+// The key of the nearest of the four texels of `tex` (n × n) around `uv` that is ink
+// (`ink`) or empty space (`!ink`); NO_REGION if none of them is.
+fn nearest_key_of_kind(tex: texture_2d<u32>, n: u32, uv: vec2<f32>, ink: bool) -> u32 {
     let p = uv * f32(n) - 0.5;
     let i0 = vec2<i32>(floor(p));
     let f = p - floor(p);
@@ -193,14 +170,25 @@ fn nearest_ink_key(uv: vec2<f32>) -> u32 {
     for (var j = 0u; j < 4u; j++) {
         let o = vec2<i32>(i32(j & 1u), i32(j >> 1u));
         let t = clamp(i0 + o, vec2(0), vec2(i32(n) - 1));
-        let k = textureLoad(region_tex, t, 0).x;
+        let k = textureLoad(tex, t, 0).x;
         let w = select(1.0 - f.x, f.x, o.x == 1) * select(1.0 - f.y, f.y, o.y == 1);
-        if is_ink_key(k, n) && w > best_w {
-            best = base_key(k, NO_REGION);
+        if is_ink_key(k, n) == ink && w > best_w {
+            best = k;
             best_w = w;
         }
     }
     return best;
+}
+
+// The key of the empty region around `base_uv` in the base fields.
+fn base_empty_key(base_uv: vec2<f32>) -> u32 {
+    return nearest_key_of_kind(base_region_tex, u.base_size, base_uv, false);
+}
+
+// The ink key (in the base's keys) of the nearest ink texel around `uv`.
+fn nearest_ink_key(uv: vec2<f32>) -> u32 {
+    let k = nearest_key_of_kind(region_tex, u.field_size, uv, true);
+    return select(base_key(k, NO_REGION), NO_REGION, k == NO_REGION);
 }
 
 // A texel's key in the base fields' keys: ink keys are the outline part (`n²` + part), the
