@@ -316,6 +316,9 @@ fn kill_child_save_loop() {
     };
     let path = PathBuf::from(path);
     let versions = versions();
+    // One whole save first, so that a backup exists whenever the parent kills this process
+    // (under load the parent's shortest wait could end before the first save made one).
+    library::save_text(&versions[1], &path).expect("save");
     std::fs::write(path.with_extension("ready"), b"go").expect("ready flag");
     for i in 0.. {
         library::save_text(&versions[i % 2], &path).expect("save");

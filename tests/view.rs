@@ -209,3 +209,76 @@ fn down_and_enter_in_the_search_field_open_the_second_hit() {
     settle(&mut h);
     assert_eq!(focus(&h), Some(Focus::symbol(hits[0].clone())));
 }
+
+/// Keyboard only: Tab through the controls reaches the view (it then draws a focus ring and
+/// has the keyboard), Tab in the view lights its regions one after another and names them
+/// on the status line, and Enter on a linked region unfolds it.
+#[test]
+fn tab_reaches_the_view_cycles_its_regions_and_enter_unfolds_one() {
+    let mut h = harness(StartOptions::default(), true);
+    search_and_open(&mut h, "ascent");
+    let tab = |h: &mut Harness<'_, HologlyphApp>| {
+        for pressed in [true, false] {
+            h.event(egui::Event::Key {
+                key: Key::Tab,
+                physical_key: None,
+                pressed,
+                repeat: false,
+                modifiers: Modifiers::NONE,
+            });
+        }
+        h.run_steps(2);
+    };
+    let mut presses = 0;
+    while !h.state().runtime().view_focused {
+        tab(&mut h);
+        presses += 1;
+        assert!(presses < 400, "Tab never reached the view");
+    }
+    // The Tab that brings the keyboard to the view lights its first region.
+    let region = |h: &Harness<'_, HologlyphApp>| {
+        let hover = h
+            .state()
+            .state()
+            .view
+            .hover
+            .clone()
+            .expect("a region is lit");
+        assert!(hover.by_keys, "the region was not chosen by Tab");
+        hover
+    };
+    let mut lit = vec![region(&h).region];
+    let linked = loop {
+        tab(&mut h);
+        let st = h.state().state();
+        let hover = st.view.hover.clone().expect("Tab lights a region");
+        assert!(hover.by_keys, "the region was not chosen by Tab");
+        assert!(
+            !st.status.text.is_empty(),
+            "the status line does not name the region"
+        );
+        assert!(!lit.contains(&hover.region), "a region came round twice");
+        lit.push(hover.region);
+        if let Some(link) = hover.link {
+            break link;
+        }
+        assert!(lit.len() < 40, "no linked region among {lit:?}");
+    };
+    assert!(h.state().runtime().view_focused, "Tab left the view early");
+    assert!(lit.len() >= 2, "only {lit:?} lit");
+    // Shift+Tab goes back a region, Tab forward again.
+    key(&mut h, Modifiers::SHIFT, Key::Tab);
+    assert_eq!(region(&h).region, lit[lit.len() - 2], "Shift+Tab");
+    tab(&mut h);
+    assert_eq!(region(&h).link.as_ref(), Some(&linked));
+    key(&mut h, Modifiers::NONE, Key::Enter);
+    settle(&mut h);
+    assert_eq!(
+        focus(&h),
+        Some(Focus::Symbol {
+            id: "ascent".into(),
+            region: Some(linked),
+        }),
+        "Enter did not unfold the region in focus"
+    );
+}

@@ -251,6 +251,7 @@ impl HologlyphApp {
                     Some(Hover::at(s, &g.fields, st.view.layer, em))
                 });
             }
+            Command::CycleRegion(step) => self.cycle_region(step),
             Command::ToggleAnimation => st.settings.animate = !st.settings.animate,
             Command::SetSpeed(speed) => st.settings.speed = speed.clamp(0.1, 4.0),
             Command::ZoomIn => st.view.transform.zoom(0.8, [0.5, 0.5]),
@@ -570,13 +571,57 @@ impl HologlyphApp {
 
     /// The hover again at the same point (another layer, another revision).
     fn refresh_hover(&mut self) {
-        let em = self.state.view.hover.as_ref().map(|h| h.em);
+        let em = self.state.view.hover.as_ref().map(|h| (h.em, h.by_keys));
         let st = &mut self.state;
-        st.view.hover = em.and_then(|em| {
+        st.view.hover = em.and_then(|(em, by_keys)| {
             let s = st.focused_symbol()?;
             let g = st.shown_glyph()?;
-            Some(Hover::at(s, &g.fields, st.view.layer, em))
+            Some(Hover {
+                by_keys,
+                ..Hover::at(s, &g.fields, st.view.layer, em)
+            })
         });
+    }
+
+    /// Tab in the view: lights the next region (every one but the open exterior, in id
+    /// order, wrapping) as if pointed at, and says what it is on the status line.
+    fn cycle_region(&mut self, step: i32) {
+        let st = &mut self.state;
+        let (Some(s), Some(g)) = (st.focused_symbol(), st.shown_glyph()) else {
+            return;
+        };
+        let regions: Vec<&crate::fields::Region> = g
+            .fields
+            .region_list
+            .iter()
+            .filter(|r| r.kind != crate::fields::RegionKind::Exterior)
+            .collect();
+        let n = regions.len() as i32;
+        if n == 0 {
+            return;
+        }
+        let current = st
+            .view
+            .hover
+            .as_ref()
+            .filter(|h| h.by_keys)
+            .and_then(|h| h.region);
+        let at = current.and_then(|c| regions.iter().position(|r| r.id == c));
+        let next = match at {
+            Some(i) => (i as i32 + step).rem_euclid(n),
+            None if step > 0 => 0,
+            None => n - 1,
+        };
+        let mut h = Hover::at(s, &g.fields, st.view.layer, regions[next as usize].anchor);
+        h.by_keys = true;
+        let text = h.describe(st.doc.library(), s, &g.fields);
+        let enter = if h.link.is_some() {
+            " (Enter unfolds it)"
+        } else {
+            ""
+        };
+        st.status.info(format!("{text}{enter}"));
+        st.view.hover = Some(h);
     }
 
     /// Clicking a point of the glyph: unfold the region link there, if there is one.

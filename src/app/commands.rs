@@ -96,6 +96,8 @@ pub enum Command {
     SetRegister(Register),
     /// The pointer over the hologram at an em point (None: not over it).
     Hover(Option<[f64; 2]>),
+    /// Tab / Shift+Tab in the view: light the next (+1) or previous (−1) region.
+    CycleRegion(i32),
     ToggleAnimation,
     SetSpeed(f32),
     ZoomIn,
@@ -168,6 +170,7 @@ impl Command {
             Command::SetStyle(s) => format!("Style: {}", s.map_or("the symbol's", |s| s.name())),
             Command::SetRegister(r) => format!("Register: {r}"),
             Command::Hover(_) => "Point at".into(),
+            Command::CycleRegion(_) => "Next / previous region".into(),
             Command::SetSpeed(_) => "Animation speed".into(),
             Command::ZoomAt { .. } => "Zoom".into(),
             Command::Pan(_) => "Pan".into(),

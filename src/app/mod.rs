@@ -61,6 +61,8 @@ pub struct Runtime {
     pub thumbs: thumbs::Thumbnails,
     /// The hologram view's rect in the last frame (points).
     pub view_rect: Option<egui::Rect>,
+    /// The view had the keyboard in the last frame: Enter and Tab are its.
+    pub view_focused: bool,
     /// Device pixels per point in the last frame.
     pub pixels_per_point: f32,
     /// The view's zoom and pan, and when they last changed (sharp fields wait for a still
@@ -209,6 +211,7 @@ impl HologlyphApp {
             gpu,
             gpu_error,
             view_rect: None,
+            view_focused: false,
             pixels_per_point: 1.0,
             view_moved: None,
             next_view: 0,
@@ -315,7 +318,9 @@ impl HologlyphApp {
     }
 
     fn handle_keys(&mut self, ctx: &egui::Context) {
-        let typing = ctx.egui_wants_keyboard_input();
+        // A focused widget takes plain keys (a text field, a button), except the view: it
+        // takes only Tab and Enter.
+        let typing = ctx.egui_wants_keyboard_input() && !self.rt.view_focused;
         // Present mode has its own keys (a presenter's remote), and only those.
         if let Some(p) = &self.state.present {
             if !typing {
@@ -348,8 +353,12 @@ impl HologlyphApp {
             }
         }
         for c in Command::with_shortcuts() {
-            // A focused text field keeps its plain keys and its own undo.
+            // A focused text field keeps its plain keys and its own undo; the focused view
+            // keeps Enter (it unfolds the region in focus).
             if typing && (c.is_plain_key() || matches!(c, Command::Undo | Command::Redo)) {
+                continue;
+            }
+            if self.rt.view_focused && c == Command::OpenSelected {
                 continue;
             }
             if let Some(s) = c.shortcut()
@@ -573,6 +582,7 @@ impl eframe::App for HologlyphApp {
         let out = ui::draw(ui, &self.state, &self.rt);
         self.rt.commands.extend(out.commands);
         self.rt.view_rect = out.view_rect;
+        self.rt.view_focused = out.view_focused;
         self.rt.pixels_per_point = ctx.pixels_per_point();
         let window = ctx.content_rect().size();
         self.state.layout.window = [window.x, window.y];

@@ -93,6 +93,8 @@ pub struct Hover {
     pub link: Option<String>,
     /// The shown layer's value there.
     pub value: Option<f32>,
+    /// Chosen with Tab in the view, not pointed at: it stays until the pointer moves.
+    pub by_keys: bool,
 }
 
 impl Hover {
@@ -119,6 +121,41 @@ impl Hover {
                 .map(|r| r.id.clone());
         }
         h
+    }
+}
+
+impl Hover {
+    /// What the region here is and what it opens, as the tooltip, the status line and a
+    /// screen reader say it ("" for no region).
+    pub fn describe(
+        &self,
+        lib: &crate::library::Library,
+        symbol: &Symbol,
+        fields: &Fields,
+    ) -> String {
+        use crate::fields::RegionKind;
+        let part = self.region.and_then(|r| fields.region_list.get(r as usize));
+        let link = self
+            .link
+            .as_ref()
+            .and_then(|id| symbol.regions.iter().find(|r| r.id == *id));
+        match (link, part) {
+            (Some(l), _) => {
+                let mut parts: Vec<String> = l.scenes.iter().map(|s| s.to_string()).collect();
+                parts.extend(
+                    l.adapters
+                        .iter()
+                        .filter_map(|a| lib.adapter(a).map(|x| format!("adapter “{}”", x.name))),
+                );
+                format!("{} — opens {}", l.label, parts.join(", "))
+            }
+            (None, Some(r)) => match r.kind {
+                RegionKind::Exterior => "open space".to_string(),
+                RegionKind::Counter => format!("counter {} (links to nothing)", r.id),
+                RegionKind::Ink => format!("ink part {} (links to nothing)", r.id),
+            },
+            (None, None) => String::new(),
+        }
     }
 }
 

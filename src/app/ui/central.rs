@@ -24,6 +24,8 @@ const ROW_H: f32 = 22.0;
 pub struct Central {
     pub view_rect: Option<egui::Rect>,
     pub drew_hologram: bool,
+    /// The view has the keyboard (Tab cycles its regions).
+    pub view_focused: bool,
 }
 
 pub fn central_ui(ui: &mut Ui, cx: &Cx) -> Central {
@@ -258,7 +260,7 @@ pub(super) fn hologram_in(
     response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Image, true, &name));
     let mut out = Central {
         view_rect: Some(rect),
-        drew_hologram: false,
+        ..Central::default()
     };
     let Some(g) = st.shown_glyph() else {
         let text = match &st.shown.glyph_error {
@@ -359,40 +361,77 @@ pub(super) fn hologram_in(
         cx.push(Command::Pan([d.x, d.y]));
     }
 
-    // Hover: highlight and name the region.
+    // Hover: highlight and name the region. A region chosen with Tab stays until the
+    // pointer moves.
     let t = st.view.transform;
     let pointer = response
         .hover_pos()
         .map(|p| t.em_from_screen(rect, &g.fields.grid, p));
-    if pointer != st.view.hover.as_ref().map(|h| h.em) {
+    let keyed = st.view.hover.as_ref().is_some_and(|h| h.by_keys);
+    let moved = ui.input(|i| i.pointer.delta() != Vec2::ZERO);
+    if pointer != st.view.hover.as_ref().map(|h| h.em) && (moved || !keyed) {
         cx.push(Command::Hover(pointer));
     }
     if let Some(h) = &st.view.hover {
-        let lib = st.doc.library();
-        let part = h.region.and_then(|r| g.fields.region_list.get(r as usize));
-        let link = h
-            .link
-            .as_ref()
-            .and_then(|id| s.regions.iter().find(|r| r.id == *id));
-        let text = match (link, part) {
-            (Some(l), _) => {
-                let mut parts: Vec<String> = l.scenes.iter().map(|s| s.to_string()).collect();
-                parts.extend(
-                    l.adapters
-                        .iter()
-                        .filter_map(|a| lib.adapter(a).map(|x| format!("adapter “{}”", x.name))),
-                );
-                format!("{} — opens {} (click)", l.label, parts.join(", "))
-            }
-            (None, Some(r)) => match r.kind {
-                RegionKind::Exterior => "open space".to_string(),
-                RegionKind::Counter => format!("counter {} (links to nothing)", r.id),
-                RegionKind::Ink => format!("ink part {} (links to nothing)", r.id),
-            },
-            (None, None) => String::new(),
-        };
-        if !text.is_empty() && response.hovered() {
-            response.clone().on_hover_text_at_pointer(text);
+        let text = h.describe(st.doc.library(), s, &g.fields);
+        if !text.is_empty() && response.hovered() && !h.by_keys {
+            let click = if h.link.is_some() { " (click)" } else { "" };
+            response
+                .clone()
+                .on_hover_text_at_pointer(format!("{text}{click}"));
+        }
+    }
+    // The keyboard: a click or Tab gives the view the focus; then Tab and Shift+Tab cycle
+    // the glyph's regions (lit and named) and Enter unfolds the one in focus. Tab past the
+    // last region (Shift+Tab before the first) moves on to the next control.
+    if response.clicked() && !st.edit.on {
+        response.request_focus();
+    }
+    if response.has_focus() && !st.edit.on {
+        out.view_focused = true;
+        // Shift+Tab first: egui's plain Tab also matches it.
+        let (previous, next, enter) = ui.input_mut(|i| {
+            (
+                i.consume_key(egui::Modifiers::SHIFT, egui::Key::Tab),
+                i.consume_key(egui::Modifiers::NONE, egui::Key::Tab),
+                i.consume_key(egui::Modifiers::NONE, egui::Key::Enter),
+            )
+        });
+        if next {
+            cx.push(Command::CycleRegion(1));
+        }
+        if previous {
+            cx.push(Command::CycleRegion(-1));
+        }
+        let focused = st.view.hover.as_ref().filter(|h| h.by_keys);
+        if enter && let Some(h) = focused {
+            cx.push(Command::ClickAt(h.em));
+        }
+        // Tab stays in the view until the last region.
+        let tab = tab_stays(&g.fields, focused.and_then(|h| h.region));
+        ui.memory_mut(|m| {
+            m.set_focus_lock_filter(
+                response.id,
+                egui::EventFilter {
+                    tab,
+                    ..Default::default()
+                },
+            )
+        });
+        // A focus ring while the keyboard is in use here (not after a mouse click).
+        if let Some(h) = focused {
+            ui.painter().rect_stroke(
+                rect.shrink(1.0),
+                2.0,
+                ui.visuals().selection.stroke,
+                egui::StrokeKind::Inside,
+            );
+            // A screen reader hears the region in focus too.
+            let name = format!(
+                "{name}, in focus: {}",
+                h.describe(st.doc.library(), s, &g.fields)
+            );
+            response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Image, true, &name));
         }
     }
     if st.edit.on {
@@ -537,6 +576,18 @@ fn unfold_cards(
         };
         painter.line_segment([anchor, end], stroke);
     }
+}
+
+/// Whether Tab should stay in the view: it has regions to cycle (every one but the open
+/// exterior, in id order) and `region` is not the last of them.
+fn tab_stays(fields: &crate::fields::Fields, region: Option<u32>) -> bool {
+    let last = fields
+        .region_list
+        .iter()
+        .filter(|r| r.kind != RegionKind::Exterior)
+        .map(|r| r.id)
+        .next_back();
+    last.is_some() && region != last
 }
 
 /// The share of `area` (screen) that is ink in the view drawn in `rect`, sampled on a

@@ -38,6 +38,8 @@ pub struct Drawn {
     pub view_rect: Option<egui::Rect>,
     /// Whether a hologram was painted.
     pub drew_hologram: bool,
+    /// Whether the view has the keyboard.
+    pub view_focused: bool,
 }
 
 /// Draws every panel and window for one frame.
@@ -54,6 +56,7 @@ pub fn draw(ui: &mut egui::Ui, state: &State, rt: &Runtime) -> Drawn {
             commands: cx.commands.into_inner(),
             view_rect: stage.view_rect,
             drew_hologram: stage.drew_hologram,
+            view_focused: stage.view_focused,
         };
     }
     menu::menu_bar_ui(ui, &cx);
@@ -79,6 +82,7 @@ pub fn draw(ui: &mut egui::Ui, state: &State, rt: &Runtime) -> Drawn {
         commands: cx.commands.into_inner(),
         view_rect: central.view_rect,
         drew_hologram: central.drew_hologram,
+        view_focused: central.view_focused,
     }
 }
 

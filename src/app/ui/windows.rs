@@ -103,6 +103,12 @@ pub fn windows_ui(ctx: &egui::Context, cx: &Cx) {
                         ("Backspace", "Back"),
                         ("?", "This help"),
                         ("wheel / drag", "Zoom / pan the hologram"),
+                        (
+                            "Tab / Shift+Tab",
+                            "In the view (click it, or Tab to it): the next / previous region",
+                        ),
+                        ("Enter", "In the view: unfold the region in focus"),
+                        ("↑ / ↓, Enter", "In the search field: choose a hit, open it"),
                         ("Enter / Esc", "Edit mode: end / drop the pen's contour"),
                         ("Delete", "Edit mode: delete the selected point"),
                     ] {
