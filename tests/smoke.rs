@@ -1,54 +1,13 @@
 //! The real binary in a real window: start Xvfb, run `hologlyph open --screenshot`, and
 //! check that the picture it took has a hologram in it (not a blank or black view).
 
+mod common;
+
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-/// A free X display number and its Xvfb server, killed on drop.
-struct Xvfb {
-    display: String,
-    child: std::process::Child,
-}
-
-impl Drop for Xvfb {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn start_xvfb() -> Xvfb {
-    let n = (70..99)
-        .find(|n| !Path::new(&format!("/tmp/.X{n}-lock")).exists())
-        .expect("a free display number");
-    let child = Command::new("Xvfb")
-        .args([
-            format!(":{n}").as_str(),
-            "-screen",
-            "0",
-            "1280x800x24",
-            "-nolisten",
-            "tcp",
-        ])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("Xvfb runs (apt-get install xvfb, as .ci/run does)");
-    let socket = format!("/tmp/.X11-unix/X{n}");
-    let start = Instant::now();
-    while !Path::new(&socket).exists() {
-        assert!(
-            start.elapsed() < Duration::from_secs(20),
-            "Xvfb did not start"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    Xvfb {
-        display: format!(":{n}"),
-        child,
-    }
-}
+use common::start_xvfb;
 
 fn read_png(path: &Path) -> (u32, u32, Vec<u8>) {
     let decoder = png::Decoder::new(std::io::BufReader::new(

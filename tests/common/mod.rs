@@ -47,3 +47,48 @@ pub fn library_copy(dir: &Path) -> PathBuf {
     }
     path
 }
+
+/// A free X display number and its Xvfb server, killed on drop.
+pub struct Xvfb {
+    pub display: String,
+    child: std::process::Child,
+}
+
+impl Drop for Xvfb {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+pub fn start_xvfb() -> Xvfb {
+    let n = (70..99)
+        .find(|n| !std::path::Path::new(&format!("/tmp/.X{n}-lock")).exists())
+        .expect("a free display number");
+    let child = std::process::Command::new("Xvfb")
+        .args([
+            format!(":{n}").as_str(),
+            "-screen",
+            "0",
+            "1280x800x24",
+            "-nolisten",
+            "tcp",
+        ])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("Xvfb runs (apt-get install xvfb, as .ci/run does)");
+    let socket = format!("/tmp/.X11-unix/X{n}");
+    let start = std::time::Instant::now();
+    while !std::path::Path::new(&socket).exists() {
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(20),
+            "Xvfb did not start"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    Xvfb {
+        display: format!(":{n}"),
+        child,
+    }
+}

@@ -50,6 +50,9 @@ pub fn browser_ui(ui: &mut Ui, cx: &Cx, (min, max): (f32, f32)) {
                     .hint_text("Search: name, gloss, component, ⟁, U+27C1 (Ctrl+F)")
                     .desired_width(f32::INFINITY),
             );
+            // What a screen reader calls the field (the hint is not its name).
+            ui.ctx()
+                .accesskit_node_builder(search.id, |node| node.set_label("Search symbols"));
             if search.changed() {
                 cx.push(Command::SetQuery(query));
             }
