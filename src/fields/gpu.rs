@@ -177,22 +177,13 @@ impl GpuFieldEngine {
             })
         };
         let texture = |label: &str, format: wgpu::TextureFormat| {
-            device.create_texture(&wgpu::TextureDescriptor {
-                label: Some(label),
-                size: wgpu::Extent3d {
-                    width: n,
-                    height: n,
-                    depth_or_array_layers: 1,
-                },
-                mip_level_count: 1,
-                sample_count: 1,
-                dimension: wgpu::TextureDimension::D2,
+            field_texture(
+                device,
+                label,
+                n,
                 format,
-                usage: wgpu::TextureUsages::STORAGE_BINDING
-                    | wgpu::TextureUsages::TEXTURE_BINDING
-                    | wgpu::TextureUsages::COPY_SRC,
-                view_formats: &[],
-            })
+                wgpu::TextureUsages::STORAGE_BINDING,
+            )
         };
         let out = GpuFields {
             size: n,
@@ -470,23 +461,7 @@ impl GpuFieldEngine {
             bytemuck::cast_slice::<u32, u8>(a.as_slice().expect("standard layout")).to_vec()
         };
         let texture = |label: &str, format: wgpu::TextureFormat, texel: u32, data: &[u8]| {
-            let size = wgpu::Extent3d {
-                width: n,
-                height: n,
-                depth_or_array_layers: 1,
-            };
-            let texture = device.create_texture(&wgpu::TextureDescriptor {
-                label: Some(label),
-                size,
-                mip_level_count: 1,
-                sample_count: 1,
-                dimension: wgpu::TextureDimension::D2,
-                format,
-                usage: wgpu::TextureUsages::TEXTURE_BINDING
-                    | wgpu::TextureUsages::COPY_SRC
-                    | wgpu::TextureUsages::COPY_DST,
-                view_formats: &[],
-            });
+            let texture = field_texture(device, label, n, format, wgpu::TextureUsages::COPY_DST);
             queue.write_texture(
                 wgpu::TexelCopyTextureInfo {
                     texture: &texture,
@@ -500,7 +475,7 @@ impl GpuFieldEngine {
                     bytes_per_row: Some(n * texel),
                     rows_per_image: Some(n),
                 },
-                size,
+                texture.size(),
             );
             texture
         };
@@ -542,6 +517,31 @@ impl GpuFieldEngine {
         let fields = self.dispatch(prep)?;
         self.read_back(&fields)
     }
+}
+
+/// An `n × n` texture of one field for the renderer (sampled, copied out), with `usage` for
+/// how it is filled: written by the pack pass, or copied in from the CPU.
+fn field_texture(
+    device: &wgpu::Device,
+    label: &str,
+    n: u32,
+    format: wgpu::TextureFormat,
+    usage: wgpu::TextureUsages,
+) -> wgpu::Texture {
+    device.create_texture(&wgpu::TextureDescriptor {
+        label: Some(label),
+        size: wgpu::Extent3d {
+            width: n,
+            height: n,
+            depth_or_array_layers: 1,
+        },
+        mip_level_count: 1,
+        sample_count: 1,
+        dimension: wgpu::TextureDimension::D2,
+        format,
+        usage: usage | wgpu::TextureUsages::TEXTURE_BINDING | wgpu::TextureUsages::COPY_SRC,
+        view_formats: &[],
+    })
 }
 
 /// Records one field pass as its own compute pass (wgpu orders storage writes between
