@@ -48,45 +48,69 @@ pub fn library_copy(dir: &Path) -> PathBuf {
     path
 }
 
-/// A free X display number and its Xvfb server, killed on drop.
+/// An Xvfb server on a display number it chose itself, stopped on drop.
 pub struct Xvfb {
     pub display: String,
     child: std::process::Child,
 }
 
 impl Drop for Xvfb {
+    /// SIGTERM first: Xvfb then removes its `/tmp/.X{n}-lock` and socket. A SIGKILL leaves
+    /// both behind, and enough of them used up every display number a fixed scan would try.
     fn drop(&mut self) {
+        let pid = self.child.id().to_string();
+        let _ = std::process::Command::new("kill")
+            .args(["-TERM", pid.as_str()])
+            .status();
+        let start = std::time::Instant::now();
+        while start.elapsed() < std::time::Duration::from_secs(5) {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
 }
 
+/// Starts Xvfb with `-displayfd 1`: the server takes the first display number that is free
+/// (it clears stale lock files of dead servers itself) and writes it on its stdout once it
+/// accepts connections.
 pub fn start_xvfb() -> Xvfb {
-    let n = (70..99)
-        .find(|n| !std::path::Path::new(&format!("/tmp/.X{n}-lock")).exists())
-        .expect("a free display number");
-    let child = std::process::Command::new("Xvfb")
+    use std::io::BufRead;
+    let mut child = std::process::Command::new("Xvfb")
         .args([
-            format!(":{n}").as_str(),
+            "-displayfd",
+            "1",
             "-screen",
             "0",
             "1280x800x24",
             "-nolisten",
             "tcp",
         ])
-        .stdout(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::null())
         .spawn()
         .expect("Xvfb runs (apt-get install xvfb, as .ci/run does)");
-    let socket = format!("/tmp/.X11-unix/X{n}");
-    let start = std::time::Instant::now();
-    while !std::path::Path::new(&socket).exists() {
-        assert!(
-            start.elapsed() < std::time::Duration::from_secs(20),
-            "Xvfb did not start"
-        );
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    }
+    let stdout = child.stdout.take().expect("Xvfb's stdout");
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut line = String::new();
+        let _ = std::io::BufReader::new(stdout).read_line(&mut line);
+        let _ = tx.send(line);
+    });
+    let line = rx
+        .recv_timeout(std::time::Duration::from_secs(20))
+        .unwrap_or_default();
+    let n: u32 = match line.trim().parse() {
+        Ok(n) => n,
+        Err(_) => {
+            let _ = child.kill();
+            let status = child.wait();
+            panic!("Xvfb did not report a display number (it said {line:?}; {status:?})");
+        }
+    };
     Xvfb {
         display: format!(":{n}"),
         child,
