@@ -1,6 +1,8 @@
 //! Field engine benchmark: ms per glyph for the full field set and for distance alone, GPU
-//! path and CPU twin, against fdsm (a Rust msdfgen) and a brute-force loop, all measured in
-//! one run so the ratios hold on a shared, noisy machine. Run: `cargo bench --bench fields`.
+//! path and CPU twin, against msdfgen (the C++ library), fdsm (a Rust msdfgen) and a
+//! brute-force loop, all measured in one run so the ratios hold on a shared, noisy machine;
+//! the CPU twin pass by pass; and a whole `hologlyph fields` batch process against msdfgen.
+//! Run: `cargo bench --bench fields`.
 //!
 //! HOLOGLYPH_BENCH_GLYPHS=N caps the glyphs per size (default 200 at 256², fewer above).
 
@@ -121,6 +123,66 @@ fn fdsm_sdf(outline: &Outline, prep: &Prepared) -> image::ImageBuffer<image::Lum
     img
 }
 
+/// msdfgen's single-channel SDF of `outline` on `prep`'s grid (curves kept as curves, the
+/// default generator config), as signed em with the ink negative, row 0 at the top.
+fn msdfgen_sdf(outline: &Outline, prep: &Prepared) -> Vec<f32> {
+    use lyon::path::PathEvent;
+    use msdfgen::{Contour, EdgeColor, EdgeHolder, Framing, GeneratorConfig, Shape};
+    let p = |p: lyon::math::Point| (p.x as f64, p.y as f64);
+    let mut shape = Shape::default();
+    for s in &outline.shapes {
+        let mut contour = Contour::default();
+        for event in s.path.iter() {
+            let edge = match event {
+                PathEvent::Begin { .. } => {
+                    contour = Contour::default();
+                    continue;
+                }
+                PathEvent::Line { from, to } => {
+                    EdgeHolder::new_linear(p(from), p(to), EdgeColor::White)
+                }
+                PathEvent::Quadratic { from, ctrl, to } => {
+                    EdgeHolder::new_quadratic(p(from), p(ctrl), p(to), EdgeColor::White)
+                }
+                PathEvent::Cubic {
+                    from,
+                    ctrl1,
+                    ctrl2,
+                    to,
+                } => EdgeHolder::new_cubic(p(from), p(ctrl1), p(ctrl2), p(to), EdgeColor::White),
+                PathEvent::End { last, first, .. } => {
+                    if last != first {
+                        contour.add_edge(&EdgeHolder::new_linear(
+                            p(last),
+                            p(first),
+                            EdgeColor::White,
+                        ));
+                    }
+                    shape.add_contour(&contour);
+                    continue;
+                }
+            };
+            contour.add_edge(&edge);
+        }
+    }
+    let g = prep.grid;
+    let n = g.size;
+    let range = 0.25;
+    // msdfgen's pixel (x, y), y up from the bottom row, is at (x + ½, y + ½) / scale − translate.
+    let bottom = g.y0 - n as f64 * g.em_per_px;
+    let framing = Framing::new(range, 1.0 / g.em_per_px, (-g.x0, -bottom));
+    let mut bitmap = msdfgen::Bitmap::<msdfgen::Gray<f32>>::new(n, n);
+    shape.generate_sdf(&mut bitmap, &framing, GeneratorConfig::default());
+    let px = bitmap.pixels();
+    let n = n as usize;
+    (0..n * n)
+        .map(|i| {
+            let (row, col) = (i / n, i % n);
+            -(px[(n - 1 - row) * n + col].v - 0.5) * range as f32
+        })
+        .collect()
+}
+
 #[derive(Default)]
 struct Samples(Vec<f64>);
 
@@ -228,6 +290,9 @@ fn main() {
             fdsm_t.mean() / cpu_full.mean(),
         );
     }
+
+    cpu_pass_split(&all);
+    one_thread_against_peers(&all);
 
     println!();
     println!("## The seed's glyphs (one glyph each; ms)");
@@ -380,4 +445,183 @@ fn main() {
             fdsm_ms / ms
         );
     }
+    whole_batch_process();
+}
+
+/// Runs `f` on a pool of one worker: the CPU twin single-threaded.
+fn one_thread<T: Send>(f: impl FnOnce() -> T + Send) -> T {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .expect("a one-thread pool")
+        .install(f)
+}
+
+/// The CPU twin pass by pass, one thread and every worker, at 256² and 1024².
+fn cpu_pass_split(all: &[(char, Outline)]) {
+    println!();
+    println!(
+        "## The CPU twin pass by pass (mean ms per glyph; one thread / {} workers)",
+        hologlyph::fields::batch::workers()
+    );
+    const PASSES: [&str; 8] = [
+        "prepare",
+        "distance",
+        "curvature",
+        "density",
+        "voids",
+        "region keys",
+        "finish",
+        "total",
+    ];
+    println!("| N | glyphs | {} |", PASSES.join(" | "));
+    println!("|---|---|{}", "---|".repeat(PASSES.len()));
+    for (size, count) in [(256u32, 40usize), (1024, 6)] {
+        let options = FieldOptions::DEFAULT.with_size(size);
+        let glyphs = &all[..count.min(all.len())];
+        let run = || {
+            let mut t: [Samples; 7] = std::array::from_fn(|_| Samples::default());
+            for (_, outline) in glyphs {
+                let prep = t[0].time(|| Prepared::new(outline, &options).expect("prepares"));
+                let (sdf, nearest) = t[1].time(|| cpu::distance(&prep));
+                let curvature = t[2].time(|| cpu::curvature(&prep.params, &sdf));
+                let density = t[3].time(|| cpu::density(&prep.params, &sdf));
+                let (labels, voids) = t[4].time(|| cpu::voids(&prep.params, &sdf));
+                let region_keys = t[5].time(|| cpu::regions(&prep, &sdf, &labels, &nearest));
+                let raw = hologlyph::fields::RawFields {
+                    sdf,
+                    nearest,
+                    curvature,
+                    density,
+                    voids,
+                    labels,
+                    region_keys,
+                };
+                t[6].time(|| {
+                    finish(
+                        &prep,
+                        raw,
+                        hologlyph::fields::Backend::Cpu,
+                        Default::default(),
+                    )
+                });
+            }
+            t.map(|s| s.mean())
+        };
+        let single = one_thread(run);
+        let pooled = run();
+        let cells: Vec<String> = single
+            .iter()
+            .chain([&single.iter().sum::<f64>()])
+            .zip(pooled.iter().chain([&pooled.iter().sum::<f64>()]))
+            .map(|(a, b)| format!("{a:.2} / {b:.2}"))
+            .collect();
+        println!("| {size} | {} | {} |", glyphs.len(), cells.join(" | "));
+    }
+}
+
+/// The full field set on one thread against msdfgen's and fdsm's single-channel SDF of
+/// the same glyphs on one thread, at 256²; and how far msdfgen's distances are from ours
+/// (curves against our flattening: a check that both computed the same field).
+fn one_thread_against_peers(all: &[(char, Outline)]) {
+    println!();
+    println!("## One thread, 256²: our full field set against the peers' distance alone");
+    let options = FieldOptions::DEFAULT;
+    let glyphs = &all[..40.min(all.len())];
+    let [mut ours, mut ms, mut fd] = std::array::from_fn(|_| Samples::default());
+    let mut worst = 0.0f32;
+    one_thread(|| {
+        for (_, outline) in glyphs {
+            let fields = ours.time(|| {
+                let prep = Prepared::new(outline, &options).expect("prepares");
+                let raw = cpu::compute(&prep);
+                (
+                    finish(
+                        &prep,
+                        raw,
+                        hologlyph::fields::Backend::Cpu,
+                        Default::default(),
+                    ),
+                    prep,
+                )
+            });
+            let (fields, prep) = fields;
+            let theirs = ms.time(|| msdfgen_sdf(outline, &prep));
+            fd.time(|| fdsm_sdf(outline, &prep));
+            for (a, b) in fields.raw.sdf.iter().zip(&theirs) {
+                worst = worst.max((a - b).abs() / prep.params.em_per_px);
+            }
+        }
+    });
+    println!("| what | ms per glyph | msdfgen ÷ this |");
+    println!("|---|---|---|");
+    for (name, t) in [
+        (
+            "Hologlyph CPU twin, full field set (prepare to descriptor)",
+            &ours,
+        ),
+        ("msdfgen generateSDF (C++)", &ms),
+        ("fdsm generate_sdf", &fd),
+    ] {
+        println!(
+            "| {name} | {:.2} | {:.1}× |",
+            t.mean(),
+            ms.mean() / t.mean()
+        );
+    }
+    println!(
+        "{} glyphs; largest |msdfgen − ours| over every pixel: {worst:.3} px",
+        glyphs.len()
+    );
+}
+
+/// `hologlyph fields --range U+1F700..U+1F773 --size 256 --backend cpu` as a user runs it (the
+/// whole process: start-up, fonts, every field of every glyph written to disk, index.json)
+/// against msdfgen's single-channel SDF of the same glyphs on one thread.
+fn whole_batch_process() {
+    let out = tempfile::tempdir_in(std::env::temp_dir()).expect("a temporary folder");
+    let start = Instant::now();
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_hologlyph"))
+        .args([
+            "fields",
+            "--range",
+            "U+1F700..U+1F773",
+            "--size",
+            "256",
+            "--backend",
+            "cpu",
+            "--out",
+        ])
+        .arg(out.path())
+        .stderr(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .status()
+        .expect("hologlyph runs");
+    let seconds = start.elapsed().as_secs_f64();
+    assert!(status.success(), "the batch process succeeds");
+    let index: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.path().join("index.json")).expect("index.json"))
+            .expect("index.json parses");
+    let written = index["written"].as_u64().unwrap_or(0) as usize;
+    let fonts = FontSet::bundled();
+    let glyphs: Vec<Outline> = (0x1F700u32..=0x1F773)
+        .filter_map(char::from_u32)
+        .filter_map(|c| fonts.outline(c).ok())
+        .collect();
+    let mut ms = Samples::default();
+    one_thread(|| {
+        for outline in &glyphs {
+            let prep = Prepared::new(outline, &FieldOptions::DEFAULT).expect("prepares");
+            ms.time(|| msdfgen_sdf(outline, &prep));
+        }
+    });
+    let ours = seconds * 1e3 / written.max(1) as f64;
+    println!();
+    println!(
+        "Whole `hologlyph fields --range U+1F700..U+1F773 --size 256 --backend cpu` process ({} workers): {written} glyphs written in {seconds:.2} s, {ours:.2} ms per glyph; msdfgen's SDF alone of the same {} glyphs on one thread: {:.2} ms per glyph; msdfgen ÷ ours: {:.1}×",
+        hologlyph::fields::batch::workers(),
+        glyphs.len(),
+        ms.mean(),
+        ms.mean() / ours
+    );
 }

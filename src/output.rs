@@ -32,9 +32,30 @@ fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> OutputError + '_ {
     }
 }
 
+/// Whether a write waits for the disk before it returns.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Durability {
+    /// Each file is flushed to the disk (`fsync`) before it is renamed into place: what a
+    /// single result or a saved library needs.
+    Synced,
+    /// Each file is renamed into place without waiting for the disk; the caller makes the
+    /// whole set durable once with [`sync_folder`]. What dataset writers do: a batch of
+    /// thousands of files waits for the disk once instead of once per file.
+    Deferred,
+}
+
 /// Writes a file atomically: a temporary file beside it, flushed, then renamed.
 pub fn write_atomic(
     path: &Path,
+    write: impl FnOnce(&mut std::fs::File) -> Result<(), OutputError>,
+) -> Result<(), OutputError> {
+    write_atomic_with(path, Durability::Synced, write)
+}
+
+/// [`write_atomic`], waiting for the disk or not.
+pub fn write_atomic_with(
+    path: &Path,
+    durability: Durability,
     write: impl FnOnce(&mut std::fs::File) -> Result<(), OutputError>,
 ) -> Result<(), OutputError> {
     let dir = path
@@ -51,7 +72,9 @@ pub fn write_atomic(
         let mut file = std::fs::File::create(&tmp).map_err(io_err(&tmp))?;
         write(&mut file)?;
         file.flush().map_err(io_err(&tmp))?;
-        file.sync_all().map_err(io_err(&tmp))?;
+        if durability == Durability::Synced {
+            file.sync_all().map_err(io_err(&tmp))?;
+        }
         std::fs::rename(&tmp, path).map_err(io_err(path))
     })();
     if result.is_err() {
@@ -60,11 +83,42 @@ pub fn write_atomic(
     result
 }
 
+/// Makes every file written under `dir` with [`Durability::Deferred`] durable: one
+/// `syncfs` of the filesystem holding `dir` on Linux, elsewhere an `fsync` of each file.
+pub fn sync_folder(dir: &Path) -> Result<(), OutputError> {
+    #[cfg(target_os = "linux")]
+    {
+        let folder = std::fs::File::open(dir).map_err(io_err(dir))?;
+        rustix::fs::syncfs(&folder).map_err(|e| OutputError::Io {
+            path: dir.to_path_buf(),
+            error: e.into(),
+        })
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        fn walk(dir: &Path) -> Result<(), OutputError> {
+            for entry in std::fs::read_dir(dir).map_err(io_err(dir))?.flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    walk(&path)?;
+                } else {
+                    std::fs::File::open(&path)
+                        .and_then(|f| f.sync_all())
+                        .map_err(io_err(&path))?;
+                }
+            }
+            Ok(())
+        }
+        walk(dir)
+    }
+}
+
 fn write_npy<T: ndarray_npy::WritableElement>(
     path: &Path,
     array: &Array2<T>,
+    durability: Durability,
 ) -> Result<(), OutputError> {
-    write_atomic(path, |file| {
+    write_atomic_with(path, durability, |file| {
         ndarray_npy::WriteNpyExt::write_npy(array, std::io::BufWriter::new(file)).map_err(|e| {
             OutputError::Encode {
                 path: path.to_path_buf(),
@@ -118,18 +172,23 @@ pub fn write_fields(
     source: &GlyphSource,
     device: &str,
     density_sigma_em: f64,
+    durability: Durability,
 ) -> Result<(), OutputError> {
     std::fs::create_dir_all(dir).map_err(io_err(dir))?;
-    write_npy(&dir.join("sdf.npy"), &fields.raw.sdf)?;
-    write_npy(&dir.join("curvature.npy"), &fields.raw.curvature)?;
-    write_npy(&dir.join("density.npy"), &fields.raw.density)?;
-    write_npy(&dir.join("voids.npy"), &fields.raw.voids)?;
-    write_npy(&dir.join("regions.npy"), &fields.regions)?;
+    write_npy(&dir.join("sdf.npy"), &fields.raw.sdf, durability)?;
+    write_npy(
+        &dir.join("curvature.npy"),
+        &fields.raw.curvature,
+        durability,
+    )?;
+    write_npy(&dir.join("density.npy"), &fields.raw.density, durability)?;
+    write_npy(&dir.join("voids.npy"), &fields.raw.voids, durability)?;
+    write_npy(&dir.join("regions.npy"), &fields.regions, durability)?;
     let outline = Array2::from_shape_fn((fields.outline.len(), 4), |(i, j)| {
         let s = &fields.outline[i];
         [s.at.x, s.at.y, s.curvature, s.turn][j] as f32
     });
-    write_npy(&dir.join("outline.npy"), &outline)?;
+    write_npy(&dir.join("outline.npy"), &outline, durability)?;
     let meta = FieldsJson {
         hologlyph: env!("CARGO_PKG_VERSION"),
         source,
@@ -149,12 +208,20 @@ pub fn write_fields(
         timings: fields.timings,
         files: FIELD_FILES,
     };
-    write_json(&dir.join("fields.json"), &meta)
+    write_json_with(&dir.join("fields.json"), &meta, durability)
 }
 
 /// Writes any serialisable value as pretty JSON.
 pub fn write_json(path: &Path, value: &impl Serialize) -> Result<(), OutputError> {
-    write_atomic(path, |file| {
+    write_json_with(path, value, Durability::Synced)
+}
+
+fn write_json_with(
+    path: &Path,
+    value: &impl Serialize,
+    durability: Durability,
+) -> Result<(), OutputError> {
+    write_atomic_with(path, durability, |file| {
         serde_json::to_writer_pretty(std::io::BufWriter::new(file), value).map_err(|e| {
             OutputError::Encode {
                 path: path.to_path_buf(),

@@ -166,3 +166,43 @@ fn external_embeddings_import_from_npy_and_ids() {
     let e = load_external(&m32, &ids).unwrap_err();
     assert!(e.to_string().contains("row 0 (id `x`)"), "{e}");
 }
+
+/// The shape index's disk cache: a cold run computes every descriptor and writes them, a
+/// warm run computes none and gives the same index bit for bit, and a changed glyph is the
+/// only one computed again.
+#[test]
+fn cached_shape_descriptors_equal_computed_ones_and_a_changed_glyph_is_computed_again() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut lib = library::load_bundled().expect("readable").library;
+    let n = lib.symbols.len();
+    let plain = ShapeIndex::build(&lib, 64);
+    assert_eq!(plain.computed, n);
+
+    let cold = ShapeIndex::build_cached(&lib, 64, None, Some(dir.path()));
+    assert_eq!(cold.computed, n, "the first run computes every glyph");
+    assert!(dir.path().join("shape-64.jsonl").is_file());
+    let warm = ShapeIndex::build_cached(&lib, 64, None, Some(dir.path()));
+    assert_eq!(warm.computed, 0, "the second run computes nothing");
+    assert_eq!(warm.descriptors, plain.descriptors);
+    assert_eq!(warm.space.row(0), plain.space.row(0));
+
+    // Another size is another file.
+    let other = ShapeIndex::build_cached(&lib, 96, None, Some(dir.path()));
+    assert_eq!(other.computed, n);
+
+    let i = lib
+        .symbols
+        .iter()
+        .position(|s| s.glyph.character().is_some())
+        .expect("a font glyph");
+    std::sync::Arc::make_mut(&mut lib.symbols[i]).glyph = library::GlyphRef::Char {
+        ch: 'Q',
+        font: None,
+    };
+    let changed = ShapeIndex::build_cached(&lib, 64, None, Some(dir.path()));
+    assert_eq!(changed.computed, 1, "only the changed glyph is computed");
+    assert_eq!(
+        changed.descriptors[i],
+        ShapeIndex::build(&lib, 64).descriptors[i]
+    );
+}

@@ -148,3 +148,56 @@ fn ink_pixels_whose_segment_has_no_part_get_part_0_on_both_backends() {
         .count();
     assert_eq!(differing, 0, "region keys differ on {differing} pixels");
 }
+
+/// The batch path: glyphs of different sizes (some not a multiple of the 8-pixel tile) and
+/// segment counts in one `compute_batch` give each glyph exactly what it gets alone, and
+/// the CPU twin's result within the tolerances above; `FieldEngine::compute_many` keeps
+/// the order it was given.
+#[test]
+fn a_batch_on_the_gpu_gives_each_glyph_what_it_gets_alone() {
+    let fonts = FontSet::bundled();
+    let gpu = common::gpu();
+    let glyphs = [('⟁', 96), ('@', 203), ('B', 100), ('🜍', 64), ('⚕', 256)];
+    let preps: Vec<Prepared> = glyphs
+        .iter()
+        .map(|&(c, size)| {
+            let outline = fonts.outline(c).expect("covered");
+            Prepared::new(&outline, &FieldOptions::DEFAULT.with_size(size)).expect("prepares")
+        })
+        .collect();
+    let batch = gpu
+        .compute_batch(&preps.iter().collect::<Vec<_>>())
+        .expect("the batch computes");
+    assert_eq!(batch.len(), glyphs.len());
+    for ((prep, got), (c, size)) in preps.iter().zip(&batch).zip(glyphs) {
+        let alone = gpu.compute(prep).expect("computes alone");
+        assert!(
+            *got == alone,
+            "{c} at {size}²: the batch differs from the glyph alone"
+        );
+        let want = cpu::compute(prep);
+        let sdf_diff = common::max_abs_diff(&got.sdf, &want.sdf);
+        assert!(
+            sdf_diff <= SDF_TOLERANCE,
+            "{c} at {size}²: distance differs from the CPU twin by {sdf_diff} em"
+        );
+        assert_eq!(
+            got.region_keys, want.region_keys,
+            "{c} at {size}²: region keys"
+        );
+    }
+
+    let engine = hologlyph::fields::FieldEngine::new(hologlyph::fields::Backend::Gpu);
+    let outlines: Vec<_> = ['⟁', '@', 'B']
+        .iter()
+        .map(|&c| fonts.outline(c).expect("covered"))
+        .collect();
+    let options = FieldOptions::DEFAULT.with_size(96);
+    let many = engine.compute_many(&outlines.iter().collect::<Vec<_>>(), &options);
+    for (outline, fields) in outlines.iter().zip(many) {
+        let fields = fields.expect("computes");
+        let alone = engine.compute(outline, &options).expect("computes alone");
+        assert_eq!(fields.raw, alone.raw, "{}", outline.source.describe());
+        assert_eq!(fields.regions, alone.regions);
+    }
+}

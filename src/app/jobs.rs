@@ -160,6 +160,8 @@ pub struct Jobs {
     adapters_asked: HashSet<PathBuf>,
     /// Why a worker could not start, if it could not.
     pub error: Option<String>,
+    /// Where shape descriptors are kept between runs (None: they are not).
+    pub shape_cache_dir: Option<PathBuf>,
 }
 
 impl Jobs {
@@ -189,6 +191,7 @@ impl Jobs {
             pending: HashMap::new(),
             adapters_asked: HashSet::new(),
             error,
+            shape_cache_dir: None,
         }
     }
 
@@ -294,14 +297,20 @@ impl Jobs {
     ) {
         let done = self.done_tx.clone();
         let repaint = self.repaint.clone();
+        let cache_dir = self.shape_cache_dir.clone();
         let started = std::thread::Builder::new()
             .name("shape-index".into())
             .spawn(move || {
-                let index = ShapeIndex::build_reusing(
-                    &revision,
-                    SHAPE_FIELD,
-                    previous.as_ref().map(|(lib, index)| (&**lib, &**index)),
-                );
+                // Its own pool of workers: on the shared one, its thousands of small glyph
+                // jobs would hold up the fields of the glyph the user just opened.
+                let index = background_pool().install(|| {
+                    ShapeIndex::build_cached(
+                        &revision,
+                        SHAPE_FIELD,
+                        previous.as_ref().map(|(lib, index)| (&**lib, &**index)),
+                        cache_dir.as_deref(),
+                    )
+                });
                 let done = done.send(Done::Shape {
                     generation,
                     revision,
@@ -582,5 +591,18 @@ fn compute_glyph(
         font,
         contours,
         even_odd,
+    })
+}
+
+/// The workers long background batches (the shape index) run on, apart from rayon's global
+/// pool, which computes what the user is waiting for. Built once.
+fn background_pool() -> &'static rayon::ThreadPool {
+    static POOL: std::sync::OnceLock<rayon::ThreadPool> = std::sync::OnceLock::new();
+    POOL.get_or_init(|| {
+        rayon::ThreadPoolBuilder::new()
+            .thread_name(|i| format!("background-{i}"))
+            .build()
+            .or_else(|_| rayon::ThreadPoolBuilder::new().num_threads(1).build())
+            .expect("a pool of one worker")
     })
 }

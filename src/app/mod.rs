@@ -129,6 +129,9 @@ pub struct StartOptions {
     pub started: Option<Instant>,
     /// Open presenting a tour (`hologlyph present`).
     pub present: Option<present::PresentOptions>,
+    /// Where shape descriptors are kept between runs, so that a big library's shape
+    /// neighbours come back without computing every glyph (None: they are not kept).
+    pub shape_cache_dir: Option<PathBuf>,
 }
 
 /// The wgpu setup the window and the tests use: the field engine's limits on the device.
@@ -205,8 +208,10 @@ impl HologlyphApp {
                 .context("the bundled library cannot be read")?,
         };
         let context = gpu.as_ref().map(|g| g.context.clone());
+        let mut jobs = jobs::Jobs::new(context.clone(), cc.egui_ctx.clone());
+        jobs.shape_cache_dir = options.shape_cache_dir.clone();
         let rt = Runtime {
-            jobs: jobs::Jobs::new(context.clone(), cc.egui_ctx.clone()),
+            jobs,
             thumbs: thumbs::Thumbnails::new(context, cc.egui_ctx.clone()),
             gpu,
             gpu_error,

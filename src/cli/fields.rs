@@ -1,6 +1,5 @@
 //! `fields`: one glyph's fields, or a batch of them with an index.json, written to a folder.
 
-use std::path::Path;
 use std::time::Instant;
 
 use anyhow::Result;
@@ -9,8 +8,8 @@ use serde::Serialize;
 use super::args::{FieldArgs, FieldsArgs};
 use super::source::{fonts, parse_range, single_outline};
 use crate::fields::batch::map_batch;
-use crate::fields::{FieldEngine, FieldOptions, Prepared};
-use crate::glyph::FontSet;
+use crate::fields::{Backend, FieldEngine, Fields, Prepared};
+use crate::glyph::{GlyphSource, Outline};
 use crate::output;
 
 fn engine(field: &FieldArgs) -> FieldEngine {
@@ -67,6 +66,7 @@ pub(super) fn fields_command(args: &FieldsArgs) -> Result<()> {
             &outline.source,
             &device,
             options.density_sigma_em,
+            output::Durability::Synced,
         )?;
         let d = &fields.descriptor;
         println!(
@@ -85,15 +85,84 @@ pub(super) fn fields_command(args: &FieldsArgs) -> Result<()> {
 
     let fonts = fonts(&args.source)?;
     let start = Instant::now();
-    let entries = map_batch(
-        chars.len(),
-        |i| batch_glyph(chars[i], &fonts, &engine, &options, &args.out, &device),
-        |done, total| {
-            if done.is_multiple_of(25) || done == total {
-                eprintln!("[{done}/{total}] glyphs done");
+    // Computing runs on rayon's workers; one writer thread puts the results on disk, each
+    // file renamed into place without waiting for the disk, and the whole folder is made
+    // durable once at the end (before index.json is written).
+    let (to_writer, written_by_writer) = std::sync::mpsc::sync_channel::<Written>(64);
+    let out = args.out.clone();
+    let writer_device = device.clone();
+    let sigma = options.density_sigma_em;
+    let writer = std::thread::spawn(move || {
+        let mut failed = std::collections::HashMap::new();
+        for (code_point, fields, source) in written_by_writer {
+            if let Err(e) = output::write_fields(
+                &out.join(&code_point),
+                &fields,
+                &source,
+                &writer_device,
+                sigma,
+                output::Durability::Deferred,
+            ) {
+                failed.insert(code_point, e.to_string());
             }
-        },
-    );
+        }
+        failed
+    });
+    let progress = |done: usize, total: usize| {
+        if done.is_multiple_of(25) || done == total {
+            eprintln!("[{done}/{total}] glyphs done");
+        }
+    };
+    let mut entries = if engine.backend() == Backend::Gpu {
+        // The GPU computes a chunk of glyphs per wait (`FieldEngine::compute_many`).
+        let mut entries = Vec::with_capacity(chars.len());
+        for chunk in chars.chunks(GPU_CHUNK) {
+            let outlines = map_batch(chunk.len(), |i| fonts.outline(chunk[i]), |_, _| {});
+            let drawn: Vec<&Outline> = outlines.iter().filter_map(|o| o.as_ref().ok()).collect();
+            let mut computed = engine.compute_many(&drawn, &options).into_iter();
+            for (&c, outline) in chunk.iter().zip(outlines) {
+                let result = match outline {
+                    Ok(outline) => computed
+                        .next()
+                        .expect("one result per drawn outline")
+                        .map_err(anyhow::Error::from)
+                        .and_then(|fields| send(c, fields, &outline.source, &to_writer)),
+                    Err(e) => Err(e.into()),
+                };
+                entries.push(index_entry(c, result));
+            }
+            eprintln!("[{}/{}] glyphs done", entries.len(), chars.len());
+        }
+        entries
+    } else {
+        map_batch(
+            chars.len(),
+            |i| {
+                let c = chars[i];
+                let result = fonts
+                    .outline(c)
+                    .map_err(anyhow::Error::from)
+                    .and_then(|outline| {
+                        let fields = engine.compute(&outline, &options)?;
+                        send(c, fields, &outline.source, &to_writer)
+                    });
+                index_entry(c, result)
+            },
+            progress,
+        )
+    };
+    drop(to_writer);
+    let failed = writer
+        .join()
+        .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+    for entry in &mut entries {
+        if let Some(error) = failed.get(&entry.code_point) {
+            entry.folder = None;
+            entry.holes = None;
+            entry.error = Some(error.clone());
+        }
+    }
+    output::sync_folder(&args.out)?;
     let written = entries.iter().filter(|e| e.folder.is_some()).count();
     let seconds = start.elapsed().as_secs_f64();
     let index = BatchIndex {
@@ -115,30 +184,37 @@ pub(super) fn fields_command(args: &FieldsArgs) -> Result<()> {
     Ok(())
 }
 
-/// Computes and writes one glyph of a batch; failures become the entry's error.
-fn batch_glyph(
+/// A glyph's fields on their way to the writer thread: its folder name, the fields and
+/// where the outline came from.
+type Written = (String, Fields, GlyphSource);
+
+/// Glyphs per GPU chunk in a batch: each chunk is outlined, computed with one wait and
+/// handed to the writer before the next starts.
+const GPU_CHUNK: usize = 64;
+
+/// The folder name of a glyph in a batch.
+fn folder_of(c: char) -> String {
+    format!("U+{:04X}", c as u32)
+}
+
+/// Hands a glyph's fields to the writer thread; its number of holes for the index.
+fn send(
     c: char,
-    fonts: &FontSet,
-    engine: &FieldEngine,
-    options: &FieldOptions,
-    out: &Path,
-    device: &str,
-) -> IndexEntry {
-    let code_point = format!("U+{:04X}", c as u32);
-    let result = fonts
-        .outline(c)
-        .map_err(anyhow::Error::from)
-        .and_then(|outline| {
-            let fields = engine.compute(&outline, options)?;
-            output::write_fields(
-                &out.join(&code_point),
-                &fields,
-                &outline.source,
-                device,
-                options.density_sigma_em,
-            )?;
-            Ok(fields.descriptor.holes)
-        });
+    fields: Fields,
+    source: &GlyphSource,
+    writer: &std::sync::mpsc::SyncSender<Written>,
+) -> Result<u32> {
+    let holes = fields.descriptor.holes;
+    writer
+        .send((folder_of(c), fields, source.clone()))
+        .map_err(|_| anyhow::anyhow!("the writer thread stopped"))?;
+    Ok(holes)
+}
+
+/// A glyph's line in index.json; a failure becomes its error (the writer's own failures
+/// are filled in after the batch).
+fn index_entry(c: char, result: Result<u32>) -> IndexEntry {
+    let code_point = folder_of(c);
     let (folder, holes, error) = match result {
         Ok(holes) => (Some(code_point.clone()), Some(holes), None),
         Err(e) => (None, None, Some(format!("{e:#}"))),

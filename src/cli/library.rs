@@ -163,7 +163,7 @@ fn near_command(args: &SearchArgs, lib: &library::Library, key: &str) -> Result<
         .position(|x| x.id == s.id)
         .unwrap_or_default();
     let semantic = SemanticIndex::new(lib);
-    let shape = ShapeIndex::build(lib, 96);
+    let shape = ShapeIndex::build_cached(lib, 96, None, super::shape_cache_dir().as_deref());
     let meaning = semantic.similar_symbols(i, args.limit);
     let scenes = semantic.nearest_scenes(semantic.symbols.row(i), args.limit);
     let looks = shape.similar(i, args.limit);

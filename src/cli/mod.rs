@@ -72,5 +72,11 @@ fn open_command(args: OpenArgs) -> Result<()> {
             .then(|| eframe::storage_dir("Hologlyph").map(|d| d.join("recovery")))
             .flatten(),
         present: None,
+        shape_cache_dir: shape_cache_dir(),
     })
+}
+
+/// Where shape descriptors are cached between runs: beside eframe's settings.
+pub(crate) fn shape_cache_dir() -> Option<std::path::PathBuf> {
+    eframe::storage_dir("Hologlyph").map(|d| d.join("cache"))
 }

@@ -80,6 +80,7 @@ pub fn present_command(args: &PresentArgs) -> Result<()> {
             idle_s: Some(args.idle),
             windowed: args.windowed,
         }),
+        shape_cache_dir: super::shape_cache_dir(),
         ..Default::default()
     })
 }

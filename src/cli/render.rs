@@ -148,6 +148,7 @@ pub(super) fn demo_command(args: &DemoArgs) -> Result<()> {
             &outline.source,
             &device,
             options.density_sigma_em,
+            output::Durability::Synced,
         )?;
         if let (Some(renderer), Some(gpu)) = (&renderer, engine.gpu()) {
             let styles = [

@@ -17,6 +17,7 @@
 
 mod external;
 mod shape;
+mod shape_cache;
 
 use ndarray::{Array1, Array2, ArrayView1, Axis};
 use serde::Serialize;
@@ -25,6 +26,7 @@ use crate::library::{Library, Weighted};
 
 pub use external::{EmbeddingError, load_external};
 pub use shape::{ShapeIndex, shape_vector};
+pub use shape_cache::DescriptorCache;
 
 /// Rows of unit vectors with an id each.
 #[derive(Clone, Debug)]

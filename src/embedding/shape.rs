@@ -4,7 +4,9 @@
 
 use ndarray::Array1;
 
-use super::{Neighbour, Space};
+use std::path::Path;
+
+use super::{DescriptorCache, Neighbour, Space};
 use crate::fields::descriptor::Descriptor;
 use crate::fields::{BackendChoice, FieldEngine, FieldOptions};
 use crate::glyph::FontSet;
@@ -27,6 +29,9 @@ pub struct ShapeIndex {
     pub space: Space,
     /// Each symbol's descriptor (`None` where its glyph could not be drawn).
     pub descriptors: Vec<Option<Descriptor>>,
+    /// How many descriptors were computed for this index (the rest came from an earlier
+    /// revision or from the disk cache).
+    pub computed: usize,
 }
 
 impl ShapeIndex {
@@ -44,6 +49,18 @@ impl ShapeIndex {
         size: u32,
         previous: Option<(&Library, &ShapeIndex)>,
     ) -> Self {
+        Self::build_cached(library, size, previous, None)
+    }
+
+    /// As [`Self::build_reusing`], also taking descriptors from, and adding the ones it
+    /// computes to, the [`DescriptorCache`] in `cache_dir`. A cache that cannot be written
+    /// is only a slower next run (a warning on stderr).
+    pub fn build_cached(
+        library: &Library,
+        size: u32,
+        previous: Option<(&Library, &ShapeIndex)>,
+        cache_dir: Option<&Path>,
+    ) -> Self {
         let engine = FieldEngine::new(BackendChoice::Cpu);
         let fonts = FontSet::bundled();
         let options = FieldOptions::default().with_size(size);
@@ -54,11 +71,22 @@ impl ShapeIndex {
             let same = old_lib.symbols[j].glyph == s.glyph && old_lib.base_dir == library.base_dir;
             same.then(|| old.descriptors.get(j).cloned()).flatten()
         };
-        let descriptors = crate::fields::batch::map_batch(
+        let mut cache = cache_dir.map(|dir| DescriptorCache::open(dir, size));
+        let keys: Vec<u64> = library
+            .symbols
+            .iter()
+            .map(|s| DescriptorCache::key(library, &s.glyph, size))
+            .collect();
+        // `Some(d)`: known without computing (`d` is `None` for a glyph that could not be
+        // drawn in the earlier revision); `None`: to compute.
+        let known: Vec<Option<Option<Descriptor>>> = (0..library.symbols.len())
+            .map(|i| reused(i).or_else(|| cache.as_mut().and_then(|c| c.get(keys[i])).map(Some)))
+            .collect();
+        let computed = crate::fields::batch::map_batch(
             library.symbols.len(),
             |i| {
-                if let Some(kept) = reused(i) {
-                    return kept;
+                if known[i].is_some() {
+                    return None;
                 }
                 let outline = library.outline(&library.symbols[i].glyph, &fonts).ok()?;
                 engine
@@ -68,8 +96,27 @@ impl ShapeIndex {
             },
             |_, _| {},
         );
+        let count = known.iter().filter(|k| k.is_none()).count();
+        let descriptors: Vec<Option<Descriptor>> = known
+            .into_iter()
+            .zip(computed)
+            .map(|(k, c)| k.unwrap_or(c))
+            .collect();
+        if let Some(cache) = &mut cache {
+            for (key, d) in keys.iter().zip(&descriptors) {
+                if let Some(d) = d {
+                    cache.put(*key, d.clone());
+                }
+            }
+            if let Err(e) = cache.save() {
+                eprintln!("warning: the shape cache was not written: {e}");
+            }
+        }
         let ids = library.symbols.iter().map(|s| s.id.to_string()).collect();
-        Self::from_descriptors(ids, descriptors)
+        Self {
+            computed: count,
+            ..Self::from_descriptors(ids, descriptors)
+        }
     }
 
     /// Builds the index from descriptors already computed.
@@ -117,6 +164,7 @@ impl ShapeIndex {
         Self {
             space: Space::new(ids, rows, dim),
             descriptors,
+            computed: 0,
         }
     }
 

@@ -1,48 +1,35 @@
-//! Batches: many glyphs through one engine, one worker per core. Each worker takes the next
-//! glyph, so preparation, region building and writing overlap while the field passes share
-//! the engine (and its one GPU queue).
+//! Batches: many glyphs through one engine on rayon's workers. Work stealing hands each
+//! idle worker the next glyph, so preparation, region building and writing overlap while
+//! the field passes share the engine (and its one GPU queue), and no worker idles while
+//! another still holds a queue of glyphs. The pool is rayon's global one, sized once per
+//! process; the CPU twins' rows run on the same workers.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-/// Calls `job(i)` for every `i` in `0..count` on one worker per core and returns the
-/// results in index order; `progress(done, count)` is called after each job.
+use rayon::prelude::*;
+
+/// Calls `job(i)` for every `i` in `0..count` on rayon's workers and returns the results
+/// in index order; `progress(done, count)` is called after each job.
 pub fn map_batch<T: Send>(
     count: usize,
-    job: impl Fn(usize) -> T + Sync,
-    progress: impl Fn(usize, usize) + Sync,
+    job: impl Fn(usize) -> T + Sync + Send,
+    progress: impl Fn(usize, usize) + Sync + Send,
 ) -> Vec<T> {
-    let next = AtomicUsize::new(0);
     let done = AtomicUsize::new(0);
-    let workers = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .clamp(1, count.max(1));
-    let mut results: Vec<(usize, T)> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..workers)
-            .map(|_| {
-                scope.spawn(|| {
-                    let mut mine = Vec::new();
-                    loop {
-                        let i = next.fetch_add(1, Ordering::Relaxed);
-                        if i >= count {
-                            break;
-                        }
-                        mine.push((i, job(i)));
-                        progress(done.fetch_add(1, Ordering::Relaxed) + 1, count);
-                    }
-                    mine
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| {
-                h.join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-            })
-            .collect()
-    });
-    results.sort_by_key(|(i, _)| *i);
-    results.into_iter().map(|(_, t)| t).collect()
+    (0..count)
+        .into_par_iter()
+        .with_max_len(1)
+        .map(|i| {
+            let out = job(i);
+            progress(done.fetch_add(1, Ordering::Relaxed) + 1, count);
+            out
+        })
+        .collect()
+}
+
+/// Worker threads in the pool that batches and the CPU twins run on.
+pub fn workers() -> usize {
+    rayon::current_num_threads()
 }
 
 #[cfg(test)]

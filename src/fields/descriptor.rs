@@ -1,6 +1,6 @@
 //! A small set of numbers that describe a glyph's shape, usable as a shape embedding.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::{Prepared, RawFields, Region, RegionKind};
 use crate::geometry::EmPoint;
@@ -9,7 +9,7 @@ use crate::geometry::EmPoint;
 pub const CURVATURE_BIN_EDGES: [f64; 7] = [0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0];
 
 /// Shape descriptor of one glyph.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Descriptor {
     /// Enclosed voids (counters); the open exterior never counts.
     pub holes: u32,

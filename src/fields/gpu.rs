@@ -62,6 +62,47 @@ pub struct GpuFields {
     pub region_texture: wgpu::Texture,
 }
 
+impl GpuFields {
+    /// How many buffers [`Self::readable`] lists.
+    const READABLE: usize = 7;
+
+    /// The buffers [`RawFields`] is read from, in its field order, with their sizes.
+    fn readable(&self) -> [(&wgpu::Buffer, u64); Self::READABLE] {
+        let bytes = (self.size as u64).pow(2) * 4;
+        [
+            (&self.sdf, bytes),
+            (&self.nearest, bytes),
+            (&self.curvature, bytes),
+            (&self.density, bytes),
+            (&self.voids, bytes),
+            (&self.labels, bytes),
+            (&self.region_keys, bytes),
+        ]
+    }
+
+    /// [`RawFields`] from the bytes of [`Self::readable`]'s buffers.
+    fn raw_from(&self, data: &[Vec<u8>]) -> RawFields {
+        let n = self.size as usize;
+        let f32s = |d: &[u8]| {
+            Array2::from_shape_vec((n, n), bytemuck::pod_collect_to_vec::<u8, f32>(d))
+                .expect("n × n")
+        };
+        let u32s = |d: &[u8]| {
+            Array2::from_shape_vec((n, n), bytemuck::pod_collect_to_vec::<u8, u32>(d))
+                .expect("n × n")
+        };
+        RawFields {
+            sdf: f32s(&data[0]),
+            nearest: u32s(&data[1]),
+            curvature: f32s(&data[2]),
+            density: f32s(&data[3]),
+            voids: f32s(&data[4]),
+            labels: u32s(&data[5]),
+            region_keys: u32s(&data[6]),
+        }
+    }
+}
+
 impl GpuFieldEngine {
     /// Opens the default adapter and builds the pipelines.
     pub fn new() -> Result<Self, GpuError> {
@@ -385,37 +426,26 @@ impl GpuFieldEngine {
 
     /// Copies every field back to the CPU.
     pub fn read_back(&self, fields: &GpuFields) -> Result<RawFields, GpuError> {
-        let n = fields.size as usize;
-        let bytes = (n * n * 4) as u64;
-        let data = self.ctx.read_buffers(
-            "the fields",
-            &[
-                (&fields.sdf, bytes),
-                (&fields.nearest, bytes),
-                (&fields.curvature, bytes),
-                (&fields.density, bytes),
-                (&fields.voids, bytes),
-                (&fields.labels, bytes),
-                (&fields.region_keys, bytes),
-            ],
-        )?;
-        let f32s = |d: &[u8]| {
-            Array2::from_shape_vec((n, n), bytemuck::pod_collect_to_vec::<u8, f32>(d))
-                .expect("n × n")
-        };
-        let u32s = |d: &[u8]| {
-            Array2::from_shape_vec((n, n), bytemuck::pod_collect_to_vec::<u8, u32>(d))
-                .expect("n × n")
-        };
-        Ok(RawFields {
-            sdf: f32s(&data[0]),
-            nearest: u32s(&data[1]),
-            curvature: f32s(&data[2]),
-            density: f32s(&data[3]),
-            voids: f32s(&data[4]),
-            labels: u32s(&data[5]),
-            region_keys: u32s(&data[6]),
-        })
+        let data = self.ctx.read_buffers("the fields", &fields.readable())?;
+        Ok(fields.raw_from(&data))
+    }
+
+    /// Runs every pass for each glyph of a batch, then reads every glyph's fields back
+    /// through one mapped buffer: the CPU waits for the GPU once per batch instead of once
+    /// per glyph. Results are in the order of `preps`.
+    pub fn compute_batch(&self, preps: &[&Prepared]) -> Result<Vec<RawFields>, GpuError> {
+        let fields = preps
+            .iter()
+            .map(|prep| self.dispatch(prep))
+            .collect::<Result<Vec<_>, _>>()?;
+        let sources: Vec<(&wgpu::Buffer, u64)> =
+            fields.iter().flat_map(GpuFields::readable).collect();
+        let data = self.ctx.read_buffers("a batch of fields", &sources)?;
+        Ok(fields
+            .iter()
+            .zip(data.chunks(GpuFields::READABLE))
+            .map(|(f, d)| f.raw_from(d))
+            .collect())
     }
 
     /// Runs every pass on its own and returns each pass's wall time in milliseconds.

@@ -112,6 +112,10 @@ impl Default for FieldOptions {
     }
 }
 
+/// The most bytes of fields [`FieldEngine::compute_many`] reads back from the GPU at once:
+/// 64 glyphs at 256², 4 at 1024².
+pub const GPU_BATCH_BYTES: u64 = 7 * 4 * 256 * 256 * 64;
+
 /// Which implementation computes the fields.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -283,10 +287,7 @@ impl FieldEngine {
     pub fn device_name(&self) -> String {
         match (&self.gpu, self.backend) {
             (Some(g), Backend::Gpu) => g.context().adapter_name(),
-            _ => format!(
-                "CPU ({} threads)",
-                std::thread::available_parallelism().map_or(1, |n| n.get())
-            ),
+            _ => format!("CPU ({} threads)", batch::workers()),
         }
     }
 
@@ -296,6 +297,91 @@ impl FieldEngine {
         let prep = Prepared::new(outline, options)?;
         let prepare_ms = start.elapsed().as_secs_f64() * 1e3;
         self.compute_prepared(&prep, prepare_ms)
+    }
+
+    /// Computes the fields of many glyphs, in the order of `outlines`. On the CPU twins
+    /// each glyph runs on a worker of rayon's pool. On the GPU the glyphs are prepared on
+    /// the workers, computed in batches with one wait per batch
+    /// ([`GpuFieldEngine::compute_batch`], at most [`GPU_BATCH_BYTES`] of fields read back
+    /// at once), and finished on the workers.
+    pub fn compute_many(
+        &self,
+        outlines: &[&Outline],
+        options: &FieldOptions,
+    ) -> Vec<Result<Fields, FieldError>> {
+        let gpu = match (&self.gpu, self.backend) {
+            (Some(gpu), Backend::Gpu) => gpu,
+            _ => {
+                return batch::map_batch(
+                    outlines.len(),
+                    |i| self.compute(outlines[i], options),
+                    |_, _| {},
+                );
+            }
+        };
+        let prepared = batch::map_batch(
+            outlines.len(),
+            |i| {
+                let start = Instant::now();
+                Prepared::new(outlines[i], options)
+                    .map(|prep| (prep, start.elapsed().as_secs_f64() * 1e3))
+            },
+            |_, _| {},
+        );
+        let mut raw: Vec<Option<Result<(RawFields, f64), GpuError>>> =
+            (0..outlines.len()).map(|_| None).collect();
+        let ready: Vec<(usize, &Prepared)> = prepared
+            .iter()
+            .enumerate()
+            .filter_map(|(i, p)| p.as_ref().ok().map(|(prep, _)| (i, prep)))
+            .collect();
+        let mut start = 0;
+        while start < ready.len() {
+            let mut bytes = 0;
+            let mut end = start;
+            while end < ready.len() && (end == start || bytes < GPU_BATCH_BYTES) {
+                bytes += 7 * 4 * (ready[end].1.grid.size as u64).pow(2);
+                end += 1;
+            }
+            let chunk = &ready[start..end];
+            let began = Instant::now();
+            let preps: Vec<&Prepared> = chunk.iter().map(|(_, p)| *p).collect();
+            match gpu.compute_batch(&preps) {
+                Ok(fields) => {
+                    let ms = began.elapsed().as_secs_f64() * 1e3 / chunk.len() as f64;
+                    for ((i, _), f) in chunk.iter().zip(fields) {
+                        raw[*i] = Some(Ok((f, ms)));
+                    }
+                }
+                // A failed batch is computed again glyph by glyph, so that each error
+                // names its own glyph and the others still come through.
+                Err(_) => {
+                    for (i, prep) in chunk {
+                        let began = Instant::now();
+                        raw[*i] = Some(
+                            gpu.compute(prep)
+                                .map(|f| (f, began.elapsed().as_secs_f64() * 1e3)),
+                        );
+                    }
+                }
+            }
+            start = end;
+        }
+        use rayon::prelude::*;
+        prepared
+            .into_par_iter()
+            .zip(raw)
+            .map(|(prep, raw)| {
+                let (prep, prepare_ms) = prep?;
+                let (fields, fields_ms) = raw.expect("every prepared glyph was computed")?;
+                let timings = Timings {
+                    prepare_ms,
+                    fields_ms,
+                    finish_ms: 0.0,
+                };
+                Ok(finish(&prep, fields, Backend::Gpu, timings))
+            })
+            .collect()
     }
 
     /// Computes all fields of a prepared glyph.
