@@ -4,7 +4,9 @@
 //! the CPU twin pass by pass; and a whole `hologlyph fields` batch process against msdfgen.
 //! Run: `cargo bench --bench fields`.
 //!
-//! HOLOGLYPH_BENCH_GLYPHS=N caps the glyphs per size (default 200 at 256², fewer above).
+//! HOLOGLYPH_BENCH_GLYPHS=N caps the glyphs per size (default 200 at 256², fewer above);
+//! HOLOGLYPH_BENCH_CPU_ONLY=1 prints only the CPU twin's pass split and the one-thread
+//! comparison with the peers (a minute instead of several).
 
 use std::time::Instant;
 
@@ -226,6 +228,11 @@ fn main() {
         all.len(),
         segs.iter().sum::<usize>() as f64 / segs.len() as f64
     );
+    if std::env::var_os("HOLOGLYPH_BENCH_CPU_ONLY").is_some() {
+        cpu_pass_split(&all);
+        one_thread_against_peers(&all);
+        return;
+    }
     // Warm up: shader compilation happens on first use.
     let warm = Prepared::new(&all[0].1, &FieldOptions::DEFAULT).expect("prepares");
     gpu.compute(&warm).expect("GPU");

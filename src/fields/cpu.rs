@@ -217,12 +217,56 @@ pub fn curvature(params: &FieldParams, sdf: &Array2<f32>) -> Array2<f32> {
             )
         };
         values[0] = at(0);
-        for col in 1..n - 1 {
+        // The inner columns eight at a time, then the rest one by one.
+        let mut col = 1;
+        while col + LANES < n {
+            let lanes = curvature_lanes(params, up, mid, down, col);
+            values[col..col + LANES].copy_from_slice(&lanes.to_array());
+            col += LANES;
+        }
+        for col in col..n - 1 {
             values[col] = curvature_at(params, up, mid, down, col - 1, col, col + 1);
         }
         values[n - 1] = at(n - 1);
     });
     Array2::from_shape_vec((n, n), out).expect("n × n curvature")
+}
+
+/// [`curvature_at`] for the eight inner columns from `col`, in SIMD lanes, with the same
+/// operations in the same order.
+#[inline(always)]
+fn curvature_lanes(
+    params: &FieldParams,
+    up: &[f32],
+    mid: &[f32],
+    down: &[f32],
+    col: usize,
+) -> f32x8 {
+    let load = |row: &[f32], from: usize| {
+        f32x8::new(row[from..from + LANES].try_into().expect("eight columns"))
+    };
+    let h = params.em_per_px;
+    let (two_h, h2, four_h2) = (
+        f32x8::splat(2.0 * h),
+        f32x8::splat(h * h),
+        f32x8::splat(4.0 * h * h),
+    );
+    let two = f32x8::splat(2.0);
+    let d = load(mid, col);
+    let (ml, mr) = (load(mid, col - 1), load(mid, col + 1));
+    let (ul, uc, ur) = (load(up, col - 1), load(up, col), load(up, col + 1));
+    let (dl, dc, dr) = (load(down, col - 1), load(down, col), load(down, col + 1));
+    let dx = (mr - ml) / two_h;
+    let dy = (uc - dc) / two_h;
+    let dxx = (mr - two * d + ml) / h2;
+    let dyy = (uc - two * d + dc) / h2;
+    let dxy = (ur - ul - dr + dl) / four_h2;
+    let g2 = dx * dx + dy * dy;
+    let k = (dxx * dy * dy - two * dx * dy * dxy + dyy * dx * dx) / (g2 * g2.sqrt());
+    let k = g2.cmp_gt(f32x8::splat(1e-12)).blend(k, f32x8::splat(0.0));
+    let limit = params.curvature_limit;
+    k.fast_max(f32x8::splat(-limit))
+        .fast_min(f32x8::splat(limit))
 }
 
 /// One pixel of `curvature.wgsl`: central differences over the rows above, at and below,
@@ -295,17 +339,27 @@ pub fn density(params: &FieldParams, sdf: &Array2<f32>) -> Array2<f32> {
             *value = sum / count as f32;
         }
     });
-    // blur_rows
+    // blur_rows: each pixel's sum runs over k in increasing order, as in the shader; here
+    // one k at a time across the whole row (a vectorisable multiply-add over a slice).
     let mi = m as i32;
     let mut rows_blurred = Array2::<f32>::zeros((m, m));
     for_each_row(&mut rows_blurred, |row, mut values| {
         let input = coarse.row(row);
-        for c in 0..mi {
-            let mut sum = 0.0f32;
-            for k in (-r).max(-c)..=r.min(mi - 1 - c) {
-                sum += weights[(k + r) as usize] * input[(c + k) as usize];
+        let (input, values) = (
+            input.as_slice().expect("a standard-layout row"),
+            values.as_slice_mut().expect("a standard-layout row"),
+        );
+        for k in -r..=r {
+            let w = weights[(k + r) as usize];
+            // Columns c with 0 ≤ c + k < m.
+            let (lo, hi) = ((-k).max(0) as usize, (mi - k.max(0)) as usize);
+            if lo >= hi {
+                continue;
             }
-            values[c as usize] = sum;
+            let from = &input[(lo as i32 + k) as usize..(hi as i32 + k) as usize];
+            for (sum, &x) in values[lo..hi].iter_mut().zip(from) {
+                *sum += w * x;
+            }
         }
     });
     // blur_columns: the same sums per pixel, in the same order, a whole row at a time.
@@ -319,23 +373,29 @@ pub fn density(params: &FieldParams, sdf: &Array2<f32>) -> Array2<f32> {
         }
     });
     // upsample
+    // The shader's sample position along one axis: the two coarse pixels and the weight.
+    // It depends on the column alone (or the row alone), so columns are worked out once.
     let mut out = Array2::zeros((n, n));
     let step = params.density_step as f32;
     let last = (m - 1) as f32;
+    let sample = |i: usize| {
+        let f = ((i as f32 + 0.5) / step - 0.5).clamp(0.0, last);
+        let i0 = f.floor() as usize;
+        (i0, (i0 + 1).min(m - 1), f - i0 as f32)
+    };
+    let columns: Vec<(usize, usize, f32)> = (0..n).map(sample).collect();
+    let mix = |a: f32, b: f32, t: f32| a * (1.0 - t) + b * t;
     for_each_row(&mut out, |row, mut values| {
-        let fy = ((row as f32 + 0.5) / step - 0.5).clamp(0.0, last);
-        let y0 = fy.floor() as usize;
-        let y1 = (y0 + 1).min(m - 1);
-        let ty = fy - y0 as f32;
-        for col in 0..n {
-            let fx = ((col as f32 + 0.5) / step - 0.5).clamp(0.0, last);
-            let x0 = fx.floor() as usize;
-            let x1 = (x0 + 1).min(m - 1);
-            let tx = fx - x0 as f32;
-            let mix = |a: f32, b: f32, t: f32| a * (1.0 - t) + b * t;
-            let top = mix(blurred[[y0, x0]], blurred[[y0, x1]], tx);
-            let bottom = mix(blurred[[y1, x0]], blurred[[y1, x1]], tx);
-            values[col] = mix(top, bottom, ty).clamp(0.0, 1.0);
+        let (y0, y1, ty) = sample(row);
+        let (top, bottom) = (blurred.row(y0), blurred.row(y1));
+        let (top, bottom) = (
+            top.as_slice().expect("a standard-layout row"),
+            bottom.as_slice().expect("a standard-layout row"),
+        );
+        for (value, &(x0, x1, tx)) in values.iter_mut().zip(&columns) {
+            let t = mix(top[x0], top[x1], tx);
+            let b = mix(bottom[x0], bottom[x1], tx);
+            *value = mix(t, b, ty).clamp(0.0, 1.0);
         }
     });
     out
@@ -350,14 +410,18 @@ pub fn voids(params: &FieldParams, sdf: &Array2<f32>) -> (Array2<u32>, Array2<f3
     let mut labels: Vec<u32> = (0..(n * n) as u32).collect();
     let voids = sdf.mapv(|d| d.max(0.0));
     // merge
-    let find_root = |labels: &[u32], start: u32| {
+    // While merging, each walk to a root also halves its path (every node on it points to
+    // its grandparent): the roots, and so the labels, are the same; the walks stay short.
+    let find_root = |labels: &mut [u32], start: u32| {
         let mut x = start;
         loop {
             let parent = labels[x as usize];
             if parent == x {
                 return x;
             }
-            x = parent;
+            let grandparent = labels[parent as usize];
+            labels[x as usize] = grandparent;
+            x = grandparent;
         }
     };
     let unite = |labels: &mut Vec<u32>, i: u32, j: u32| {
@@ -369,30 +433,47 @@ pub fn voids(params: &FieldParams, sdf: &Array2<f32>) -> (Array2<u32>, Array2<f3
             labels[a as usize] = b;
         }
     };
+    // A raster scan unites each pixel with its earlier neighbours of the same kind, and
+    // skips a union whose two sides are already joined through a neighbour it has just
+    // joined (the left pixel and the ones above are neighbours of each other): the
+    // components, and so their smallest indices, are the same.
     for row in 0..n {
         for col in 0..n {
             let i = row * n + col;
             let is_ink = ink[i];
-            if col > 0 && ink[i - 1] == is_ink {
-                unite(&mut labels, i as u32, (i - 1) as u32);
+            let left = col > 0 && ink[i - 1] == is_ink;
+            if left {
+                // `i` is still alone: it joins the left pixel's tree directly.
+                labels[i] = labels[i - 1];
             }
-            if row > 0 {
-                let up = i - n;
-                if ink[up] == is_ink {
-                    unite(&mut labels, i as u32, up as u32);
-                }
-                if is_ink && col > 0 && ink[up - 1] {
+            if row == 0 {
+                continue;
+            }
+            let up = i - n;
+            let above = ink[up] == is_ink;
+            let above_left = col > 0 && ink[up - 1] == is_ink;
+            // Left and above-left are joined (one above the other), as are above-left and
+            // above (side by side).
+            if above && !(left && above_left) {
+                unite(&mut labels, i as u32, up as u32);
+            }
+            if is_ink {
+                // Diagonals join ink only. Above-left is already joined through the left
+                // pixel or the one above; above-right through the one above.
+                if above_left && !left && !above {
                     unite(&mut labels, i as u32, (up - 1) as u32);
                 }
-                if is_ink && col + 1 < n && ink[up + 1] {
+                if col + 1 < n && ink[up + 1] && !above {
                     unite(&mut labels, i as u32, (up + 1) as u32);
                 }
             }
         }
     }
-    // compress
+    // compress: a parent's index is never above its child's (a union points the larger
+    // root at the smaller; halving points at an ancestor), so in increasing order every
+    // parent already holds its root.
     for i in 0..n * n {
-        labels[i] = find_root(&labels, i as u32);
+        labels[i] = labels[labels[i] as usize];
     }
     let labels = Array2::from_shape_vec((n, n), labels).expect("n × n labels");
     (labels, voids)
@@ -425,4 +506,48 @@ pub fn regions(
             };
         });
     keys
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fields::FieldOptions;
+    use crate::glyph::FontSet;
+
+    /// The SIMD lanes of the curvature stencil do what the one-pixel version does, bit for
+    /// bit, on a real glyph (and so on every column, lanes or not).
+    #[test]
+    fn curvature_lanes_equal_the_one_pixel_stencil_exactly() {
+        let outline = FontSet::bundled().outline('@').expect("covered");
+        let prep =
+            Prepared::new(&outline, &FieldOptions::DEFAULT.with_size(100)).expect("prepares");
+        let (sdf, _) = distance(&prep);
+        let fast = curvature(&prep.params, &sdf);
+        let n = prep.params.size as usize;
+        let flat = sdf.as_slice().expect("standard layout");
+        for row in 0..n {
+            let line = |r: usize| &flat[r * n..(r + 1) * n];
+            let (up, mid, down) = (
+                line(row.saturating_sub(1)),
+                line(row),
+                line((row + 1).min(n - 1)),
+            );
+            for col in 0..n {
+                let one = curvature_at(
+                    &prep.params,
+                    up,
+                    mid,
+                    down,
+                    col.saturating_sub(1),
+                    col,
+                    (col + 1).min(n - 1),
+                );
+                assert_eq!(
+                    fast[[row, col]].to_bits(),
+                    one.to_bits(),
+                    "pixel ({row}, {col})"
+                );
+            }
+        }
+    }
 }
