@@ -20,23 +20,30 @@ pub(super) use spans::{line_column, problem};
 
 /// Names the symbol each problem lies in: the entry whose table starts last before the
 /// problem's line (a table starts at the `[[…]]` header above its `id`).
+///
+/// Lines are found through one index of line starts (a binary search each), so a library
+/// of tens of thousands of entries is attributed in one pass over its text; with no
+/// problems there is nothing to attribute.
 pub(super) fn attribute_to_symbols(parsed: &mut Parsed, text: &str) {
-    let lines: Vec<&str> = text.lines().collect();
-    let header_above = |line: usize| {
-        (1..=line)
-            .rev()
-            .find(|&l| {
-                lines
-                    .get(l - 1)
-                    .is_some_and(|t| t.trim_start().starts_with('['))
-            })
-            .unwrap_or(line)
+    if parsed.problems.is_empty() {
+        return;
+    }
+    let line_starts: Vec<usize> = std::iter::once(0)
+        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+        .collect();
+    // 1-based line of a byte offset.
+    let line_of = |offset: usize| line_starts.partition_point(|&s| s <= offset);
+    let is_header = |line: usize| {
+        let start = line_starts[line - 1];
+        let end = line_starts.get(line).map_or(text.len(), |&e| e);
+        text[start..end].trim_start().starts_with('[')
     };
+    let header_above = |line: usize| (1..=line).rev().find(|&l| is_header(l)).unwrap_or(line);
     let mut starts: Vec<(usize, Option<&str>)> = parsed
         .decls
         .iter()
         .filter_map(|d| {
-            let line = line_column(text, d.span.as_ref()?.start).0;
+            let line = line_of(d.span.as_ref()?.start.min(text.len()));
             Some((
                 header_above(line),
                 (d.kind == Kind::Symbol).then_some(d.id.as_str()),
@@ -45,9 +52,7 @@ pub(super) fn attribute_to_symbols(parsed: &mut Parsed, text: &str) {
         .collect();
     starts.sort_by_key(|(line, _)| *line);
     for p in &mut parsed.problems {
-        let owner = starts
-            .iter()
-            .take_while(|(line, _)| *line <= p.line)
+        let owner = starts[..starts.partition_point(|(line, _)| *line <= p.line)]
             .last()
             .and_then(|(_, id)| *id);
         p.symbol = owner.map(Into::into);
