@@ -119,11 +119,11 @@ fn write_npy<T: ndarray_npy::WritableElement>(
     durability: Durability,
 ) -> Result<(), OutputError> {
     write_atomic_with(path, durability, |file| {
-        ndarray_npy::WriteNpyExt::write_npy(array, std::io::BufWriter::new(file)).map_err(|e| {
-            OutputError::Encode {
-                path: path.to_path_buf(),
-                reason: e.to_string(),
-            }
+        // A field of 1024² is 4 MiB: a buffer of 1 MiB writes it in a few calls.
+        let buffered = std::io::BufWriter::with_capacity(1 << 20, file);
+        ndarray_npy::WriteNpyExt::write_npy(array, buffered).map_err(|e| OutputError::Encode {
+            path: path.to_path_buf(),
+            reason: e.to_string(),
         })
     })
 }

@@ -76,17 +76,23 @@ pub fn build(prep: &Prepared, raw: &RawFields) -> (Array2<u32>, Vec<Region>) {
             }
         }
     };
-    for (i, (&key, &d)) in raw.region_keys.iter().zip(raw.sdf.iter()).enumerate() {
-        if run.as_ref().is_some_and(|(k, _)| *k != key) {
-            flush(&mut run);
-        }
-        let (_, a) = run.get_or_insert_with(|| (key, Acc::default()));
-        let (row, col) = (i / n, i % n);
-        a.area += 1;
-        a.touches_border |= row == 0 || col == 0 || row == n - 1 || col == n - 1;
-        let value = d.abs();
-        if a.best.is_none_or(|(v, _)| value > v) {
-            a.best = Some((value, i));
+    let keys = raw.region_keys.as_slice().expect("standard layout");
+    let sdf = raw.sdf.as_slice().expect("standard layout");
+    for row in 0..n {
+        let edge_row = row == 0 || row == n - 1;
+        for col in 0..n {
+            let i = row * n + col;
+            let key = keys[i];
+            if run.as_ref().is_some_and(|(k, _)| *k != key) {
+                flush(&mut run);
+            }
+            let (_, a) = run.get_or_insert_with(|| (key, Acc::default()));
+            a.area += 1;
+            a.touches_border |= edge_row || col == 0 || col == n - 1;
+            let value = sdf[i].abs();
+            if a.best.is_none_or(|(v, _)| value > v) {
+                a.best = Some((value, i));
+            }
         }
     }
     flush(&mut run);
