@@ -174,7 +174,7 @@ fn msdfgen_sdf(outline: &Outline, prep: &Prepared) -> Vec<f32> {
     let bottom = g.y0 - n as f64 * g.em_per_px;
     let framing = Framing::new(range, 1.0 / g.em_per_px, (-g.x0, -bottom));
     let mut bitmap = msdfgen::Bitmap::<msdfgen::Gray<f32>>::new(n, n);
-    shape.generate_sdf(&mut bitmap, &framing, GeneratorConfig::default());
+    shape.generate_sdf(&mut bitmap, framing, GeneratorConfig::default());
     let px = bitmap.pixels();
     let n = n as usize;
     (0..n * n)

@@ -224,8 +224,8 @@ pub fn curvature(params: &FieldParams, sdf: &Array2<f32>) -> Array2<f32> {
             values[col..col + LANES].copy_from_slice(&lanes.to_array());
             col += LANES;
         }
-        for col in col..n - 1 {
-            values[col] = curvature_at(params, up, mid, down, col - 1, col, col + 1);
+        for (col, value) in values.iter_mut().enumerate().take(n - 1).skip(col) {
+            *value = curvature_at(params, up, mid, down, col - 1, col, col + 1);
         }
         values[n - 1] = at(n - 1);
     });
