@@ -178,6 +178,95 @@ fn batch_writes_one_folder_per_glyph_and_an_index() {
     assert!(entries.iter().any(|e| e["folder"].is_string()));
 }
 
+/// Shards: three machines' worth of one range, each writing its own index, joined by
+/// --merge-index into the index one whole run writes (the same glyphs, folders and hole
+/// counts in the same order); a missing shard is named.
+#[test]
+fn shards_of_a_batch_join_into_the_whole_batch_index() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let whole = dir.path().join("whole");
+    let split = dir.path().join("split");
+    let range = "U+1F700..U+1F70F";
+    let args = |out: &Path| {
+        vec![
+            "fields".to_string(),
+            "--range".into(),
+            range.into(),
+            "--size".into(),
+            "64".into(),
+            "--backend".into(),
+            "cpu".into(),
+            "--out".into(),
+            out.to_str().expect("utf-8").into(),
+        ]
+    };
+    let run_owned = |args: Vec<String>| run(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    run_owned(args(&whole));
+    for k in [1, 3] {
+        let mut a = args(&split);
+        a.extend(["--shard".into(), format!("{k}/3")]);
+        run_owned(a);
+    }
+    let out = Command::new(env!("CARGO_BIN_EXE_hologlyph"))
+        .args([
+            "fields",
+            "--merge-index",
+            "--out",
+            split.to_str().expect("utf-8"),
+        ])
+        .output()
+        .expect("binary runs");
+    assert!(!out.status.success(), "a missing shard fails the merge");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("shard 2 of 3 is missing") && stderr.contains("index.shard-2-of-3.json"),
+        "{stderr}"
+    );
+    let shard1 = json(&split.join("index.shard-1-of-3.json"));
+    assert_eq!(
+        shard1["glyphs"], 6,
+        "every third glyph of 16, from the first"
+    );
+    assert_eq!(shard1["shard"], serde_json::json!([1, 3]));
+
+    let mut a = args(&split);
+    a.extend(["--shard".into(), "2/3".into()]);
+    run_owned(a);
+    run(&[
+        "fields",
+        "--merge-index",
+        "--out",
+        split.to_str().expect("utf-8"),
+    ]);
+    let (whole, merged) = (
+        json(&whole.join("index.json")),
+        json(&split.join("index.json")),
+    );
+    assert_eq!(merged["glyphs"], whole["glyphs"]);
+    assert_eq!(merged["written"], whole["written"]);
+    assert_eq!(merged["size"], 64);
+    let keep = |index: &Value| -> Vec<(Value, Value, Value)> {
+        index["entries"]
+            .as_array()
+            .expect("entries")
+            .iter()
+            .map(|e| {
+                (
+                    e["code_point"].clone(),
+                    e["folder"].clone(),
+                    e["holes"].clone(),
+                )
+            })
+            .collect()
+    };
+    assert_eq!(keep(&merged), keep(&whole));
+    for e in merged["entries"].as_array().expect("entries") {
+        if let Some(folder) = e["folder"].as_str() {
+            assert!(split.join(folder).join("sdf.npy").is_file(), "{folder}");
+        }
+    }
+}
+
 #[test]
 fn svg_files_keep_transforms_and_fill_rules() {
     let dir = tempfile::tempdir().expect("tempdir");

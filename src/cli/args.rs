@@ -164,6 +164,40 @@ pub struct FieldsArgs {
     /// Output folder.
     #[arg(long)]
     pub out: PathBuf,
+    /// Compute only shard K of N of a batch (--chars or --range), e.g. 2/8: every N-th glyph
+    /// from the K-th, so that N machines (an array job) split one batch deterministically.
+    /// Its index is written as index.shard-K-of-N.json; --merge-index joins them.
+    #[arg(long, value_parser = parse_shard)]
+    pub shard: Option<Shard>,
+    /// Join the shard indexes in --out (index.shard-K-of-N.json, every K of N) into
+    /// index.json, computing nothing.
+    #[arg(long, conflicts_with_all = ["shard", "source"])]
+    pub merge_index: bool,
+}
+
+/// Shard `k` (1-based) of `n`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Shard {
+    pub k: usize,
+    pub n: usize,
+}
+
+fn parse_shard(text: &str) -> Result<Shard, String> {
+    let (k, n) = text
+        .split_once('/')
+        .ok_or_else(|| format!("shard {text:?} must look like K/N, e.g. 2/8"))?;
+    let number = |t: &str| {
+        t.trim()
+            .parse::<usize>()
+            .map_err(|_| format!("shard {text:?}: {t:?} is not a whole number"))
+    };
+    let (k, n) = (number(k)?, number(n)?);
+    if n == 0 || k == 0 || k > n {
+        return Err(format!(
+            "shard {text:?}: K must be 1 to N, and N at least 1"
+        ));
+    }
+    Ok(Shard { k, n })
 }
 
 #[derive(Args, Debug)]

@@ -1,11 +1,12 @@
 //! `fields`: one glyph's fields, or a batch of them with an index.json, written to a folder.
 
+use std::path::Path;
 use std::time::Instant;
 
-use anyhow::Result;
-use serde::Serialize;
+use anyhow::{Context, Result, bail};
+use serde::{Deserialize, Serialize};
 
-use super::args::{FieldArgs, FieldsArgs};
+use super::args::{FieldArgs, FieldsArgs, Shard};
 use super::source::{fonts, parse_range, single_outline};
 use crate::fields::batch::map_batch;
 use crate::fields::{Backend, FieldEngine, Fields, Prepared};
@@ -20,7 +21,7 @@ fn engine(field: &FieldArgs) -> FieldEngine {
     engine
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Deserialize, Clone)]
 struct IndexEntry {
     character: String,
     code_point: String,
@@ -29,10 +30,13 @@ struct IndexEntry {
     error: Option<String>,
 }
 
-#[derive(Serialize)]
-struct BatchIndex<'a> {
-    device: &'a str,
+#[derive(Serialize, Deserialize)]
+struct BatchIndex {
+    device: String,
     size: u32,
+    /// `[K, N]` for shard K of N (absent for a whole batch).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    shard: Option<[usize; 2]>,
     glyphs: usize,
     written: usize,
     seconds: f64,
@@ -41,6 +45,9 @@ struct BatchIndex<'a> {
 }
 
 pub(super) fn fields_command(args: &FieldsArgs) -> Result<()> {
+    if args.merge_index {
+        return merge_index(&args.out);
+    }
     let options = args.field.options()?;
     let batch = match (&args.source.chars, &args.source.range) {
         (Some(chars), _) => Some(
@@ -51,6 +58,18 @@ pub(super) fn fields_command(args: &FieldsArgs) -> Result<()> {
         ),
         (_, Some(range)) => Some(parse_range(range)?),
         _ => None,
+    };
+    let batch = match (batch, args.shard) {
+        (Some(chars), Some(Shard { k, n })) => Some(
+            chars
+                .into_iter()
+                .enumerate()
+                .filter(|(i, _)| i % n == k - 1)
+                .map(|(_, c)| c)
+                .collect(),
+        ),
+        (None, Some(_)) => bail!("--shard splits a batch: give --chars or --range"),
+        (batch, None) => batch,
     };
     let engine = engine(&args.field);
     let device = engine.device_name();
@@ -166,17 +185,22 @@ pub(super) fn fields_command(args: &FieldsArgs) -> Result<()> {
     let written = entries.iter().filter(|e| e.folder.is_some()).count();
     let seconds = start.elapsed().as_secs_f64();
     let index = BatchIndex {
-        device: &device,
+        device: device.clone(),
         size: options.size,
+        shard: args.shard.map(|s| [s.k, s.n]),
         glyphs: chars.len(),
         written,
         seconds,
         glyphs_per_second: written as f64 / seconds.max(1e-9),
         entries,
     };
-    output::write_json(&args.out.join("index.json"), &index)?;
+    let index_name = match args.shard {
+        Some(Shard { k, n }) => format!("index.shard-{k}-of-{n}.json"),
+        None => "index.json".to_string(),
+    };
+    output::write_json(&args.out.join(&index_name), &index)?;
     println!(
-        "{written} of {} glyphs written to {} in {seconds:.2} s ({:.1} glyphs/s on {device}); see index.json",
+        "{written} of {} glyphs written to {} in {seconds:.2} s ({:.1} glyphs/s on {device}); see {index_name}",
         chars.len(),
         args.out.display(),
         index.glyphs_per_second
@@ -226,4 +250,100 @@ fn index_entry(c: char, result: Result<u32>) -> IndexEntry {
         holes,
         error,
     }
+}
+
+/// Joins `index.shard-K-of-N.json` for every K of one N in `out` into `index.json`: the
+/// entries in code-point order, the counts summed, and the slowest shard's time (shards run
+/// side by side).
+fn merge_index(out: &Path) -> Result<()> {
+    let mut shards: Vec<(usize, usize, std::path::PathBuf)> = Vec::new();
+    for entry in std::fs::read_dir(out)
+        .with_context(|| format!("cannot read {}", out.display()))?
+        .flatten()
+    {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let Some(kn) = name
+            .strip_prefix("index.shard-")
+            .and_then(|r| r.strip_suffix(".json"))
+        else {
+            continue;
+        };
+        let parsed = kn
+            .split_once("-of-")
+            .and_then(|(k, n)| Some((k.parse().ok()?, n.parse().ok()?)));
+        let Some((k, n)) = parsed else {
+            bail!(
+                "{}: not a shard index name (index.shard-K-of-N.json)",
+                entry.path().display()
+            );
+        };
+        shards.push((k, n, entry.path()));
+    }
+    let Some(&(_, n, _)) = shards.first() else {
+        bail!(
+            "{} holds no shard indexes (index.shard-K-of-N.json)",
+            out.display()
+        );
+    };
+    if let Some((_, other, path)) = shards.iter().find(|(_, m, _)| *m != n) {
+        bail!(
+            "{}: a shard of {other}, beside shards of {n}: one batch at a time",
+            path.display()
+        );
+    }
+    shards.sort_by_key(|(k, _, _)| *k);
+    for k in 1..=n {
+        if !shards.iter().any(|(j, _, _)| *j == k) {
+            bail!(
+                "shard {k} of {n} is missing: {} was not written",
+                out.join(format!("index.shard-{k}-of-{n}.json")).display()
+            );
+        }
+    }
+    let mut indexes = Vec::new();
+    for (_, _, path) in &shards {
+        let text =
+            std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+        let index: BatchIndex = serde_json::from_slice(&text)
+            .with_context(|| format!("{} is not a batch index", path.display()))?;
+        indexes.push((path, index));
+    }
+    let size = indexes[0].1.size;
+    if let Some((path, index)) = indexes.iter().find(|(_, i)| i.size != size) {
+        bail!(
+            "{}: fields of {}², beside shards of {size}²: one batch at a time",
+            path.display(),
+            index.size
+        );
+    }
+    let mut devices: Vec<String> = indexes.iter().map(|(_, i)| i.device.clone()).collect();
+    devices.dedup();
+    let mut entries: Vec<IndexEntry> = indexes
+        .iter()
+        .flat_map(|(_, i)| i.entries.iter().cloned())
+        .collect();
+    entries.sort_by_key(|e| {
+        e.code_point
+            .strip_prefix("U+")
+            .and_then(|h| u32::from_str_radix(h, 16).ok())
+    });
+    let written = entries.iter().filter(|e| e.folder.is_some()).count();
+    let seconds = indexes.iter().map(|(_, i)| i.seconds).fold(0.0, f64::max);
+    let merged = BatchIndex {
+        device: devices.join(", "),
+        size,
+        shard: None,
+        glyphs: entries.len(),
+        written,
+        seconds,
+        glyphs_per_second: written as f64 / seconds.max(1e-9),
+        entries,
+    };
+    output::write_json(&out.join("index.json"), &merged)?;
+    println!(
+        "{n} shards joined into {}: {written} of {} glyphs",
+        out.join("index.json").display(),
+        merged.glyphs
+    );
+    Ok(())
 }
