@@ -268,16 +268,7 @@ fn main() {
                 )
             });
             gpu_dist.time(|| gpu.distance(&prep).expect("GPU"));
-            cpu_full.time(|| {
-                let prep = Prepared::new(outline, &options).expect("prepares");
-                let raw = cpu::compute(&prep);
-                finish(
-                    &prep,
-                    raw,
-                    hologlyph::fields::Backend::Cpu,
-                    Default::default(),
-                )
-            });
+            cpu_full.time(|| cpu_fields(outline, &options));
             cpu_dist.time(|| cpu::distance(&prep));
             if i < theirs {
                 let flat = glyph::flatten(outline, prep.tolerance).expect("flattens");
@@ -455,6 +446,19 @@ fn main() {
     whole_batch_process();
 }
 
+/// The full field set on the CPU twins, preparation to descriptor: what "CPU full" times.
+fn cpu_fields(outline: &Outline, options: &FieldOptions) -> (hologlyph::fields::Fields, Prepared) {
+    let prep = Prepared::new(outline, options).expect("prepares");
+    let raw = cpu::compute(&prep);
+    let fields = finish(
+        &prep,
+        raw,
+        hologlyph::fields::Backend::Cpu,
+        Default::default(),
+    );
+    (fields, prep)
+}
+
 /// Runs `f` on a pool of one worker: the CPU twin single-threaded.
 fn one_thread<T: Send>(f: impl FnOnce() -> T + Send) -> T {
     rayon::ThreadPoolBuilder::new()
@@ -539,20 +543,7 @@ fn one_thread_against_peers(all: &[(char, Outline)]) {
     let mut worst = 0.0f32;
     one_thread(|| {
         for (_, outline) in glyphs {
-            let fields = ours.time(|| {
-                let prep = Prepared::new(outline, &options).expect("prepares");
-                let raw = cpu::compute(&prep);
-                (
-                    finish(
-                        &prep,
-                        raw,
-                        hologlyph::fields::Backend::Cpu,
-                        Default::default(),
-                    ),
-                    prep,
-                )
-            });
-            let (fields, prep) = fields;
+            let (fields, prep) = ours.time(|| cpu_fields(outline, &options));
             let theirs = ms.time(|| msdfgen_sdf(outline, &prep));
             fd.time(|| fdsm_sdf(outline, &prep));
             for (a, b) in fields.raw.sdf.iter().zip(&theirs) {

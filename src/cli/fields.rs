@@ -317,6 +317,7 @@ fn merge_index(out: &Path) -> Result<()> {
         );
     }
     let mut devices: Vec<String> = indexes.iter().map(|(_, i)| i.device.clone()).collect();
+    devices.sort();
     devices.dedup();
     let mut entries: Vec<IndexEntry> = indexes
         .iter()

@@ -72,11 +72,15 @@ impl ShapeIndex {
             same.then(|| old.descriptors.get(j).cloned()).flatten()
         };
         let mut cache = cache_dir.map(|dir| DescriptorCache::open(dir, size));
-        let keys: Vec<u64> = library
-            .symbols
-            .iter()
-            .map(|s| DescriptorCache::key(library, &s.glyph, size))
-            .collect();
+        // Keys only when there is a cache: they look at the files glyphs name.
+        let keys: Vec<u64> = match cache {
+            Some(_) => library
+                .symbols
+                .iter()
+                .map(|s| DescriptorCache::key(library, &s.glyph, size))
+                .collect(),
+            None => Vec::new(),
+        };
         // `Some(d)`: known without computing (`d` is `None` for a glyph that could not be
         // drawn in the earlier revision); `None`: to compute.
         let known: Vec<Option<Option<Descriptor>>> = (0..library.symbols.len())
@@ -108,7 +112,7 @@ impl ShapeIndex {
                     cache.put(*key, d.clone());
                 }
             }
-            if let Err(e) = cache.save() {
+            if let Err(e) = cache.save_if_changed() {
                 eprintln!("warning: the shape cache was not written: {e}");
             }
         }

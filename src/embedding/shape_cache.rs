@@ -113,6 +113,20 @@ impl DescriptorCache {
         self.used.insert(key, descriptor);
     }
 
+    /// Writes what this run used when that differs from what the file holds (a descriptor
+    /// computed, or a key no longer asked for); a run that only read the file leaves it be.
+    pub fn save_if_changed(&self) -> Result<(), OutputError> {
+        let same = self.used.len() == self.entries.len()
+            && self
+                .used
+                .iter()
+                .all(|(k, d)| self.entries.get(k).is_some_and(|e| e == d));
+        if same {
+            return Ok(());
+        }
+        self.save()
+    }
+
     /// Writes what this run used, atomically (a reader never sees half a file).
     pub fn save(&self) -> Result<(), OutputError> {
         output::write_atomic(&self.path, |file| {
