@@ -105,6 +105,10 @@ fn ms(start: Instant) -> f64 {
     start.elapsed().as_secs_f64() * 1e3
 }
 
+/// The allocator the `hologlyph` binary uses, so that load times are the app's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     let env = |k: &str, d: usize| {
         std::env::var(k)
@@ -232,5 +236,9 @@ fn main() {
         peak_load - rss0,
         (semantic.symbols.matrix.len() + semantic.scenes.matrix.len()) as f64 * 4.0 / 1048576.0
     );
-    let _ = std::fs::remove_dir_all(&dir);
+    if std::env::var_os("HOLOGLYPH_BENCH_KEEP").is_some() {
+        println!("kept: {}", path.display());
+    } else {
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }

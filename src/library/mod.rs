@@ -524,9 +524,10 @@ pub fn load(path: &Path) -> Result<Loaded, LibraryError> {
 
 /// Loads and validates library text; `path` names it in problems and anchors relative paths.
 pub fn load_str(text: &str, path: &Path) -> Loaded {
-    let mut parsed = format::parse(text, path);
-    validate::check(&mut parsed, text, path);
-    format::attribute_to_symbols(&mut parsed, text);
+    let lines = format::Lines::new(text);
+    let mut parsed = format::parse(&lines, path);
+    validate::check(&mut parsed, &lines, path);
+    format::attribute_to_symbols(&mut parsed, &lines, text);
     Loaded {
         library: parsed.library,
         problems: parsed.problems,

@@ -5,7 +5,7 @@
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
-use super::format::{Kind, Parsed, Target, problem};
+use super::format::{Kind, Lines, Parsed, Target};
 use super::{GlyphRef, Severity, outline_box};
 use crate::glyph::FontSet;
 
@@ -13,22 +13,22 @@ use crate::glyph::FontSet;
 /// are fine, and curve control points make the box a little generous anyway.
 const ANCHOR_SLACK_EM: f64 = 0.02;
 
-pub(super) fn check(parsed: &mut Parsed, text: &str, path: &Path) {
+pub(super) fn check(parsed: &mut Parsed, lines: &Lines, path: &Path) {
     let mut problems = Vec::new();
     let mut push = |severity, span, message| {
-        problems.push(problem(text, path, severity, span, message));
+        problems.push(lines.problem(path, severity, span, message));
     };
 
     // Duplicate ids, per kind. Scenes, symbols and adapters share one namespace for scene
     // links, so a clash between kinds is flagged too.
-    let mut seen: HashMap<(Kind, &str), usize> = HashMap::new();
-    let mut any_kind: HashMap<&str, Kind> = HashMap::new();
+    let mut seen: HashMap<(Kind, &str), usize> = HashMap::with_capacity(parsed.decls.len());
+    let mut any_kind: HashMap<&str, Kind> = HashMap::with_capacity(parsed.decls.len());
     for (i, d) in parsed.decls.iter().enumerate() {
         if let Some(&first) = seen.get(&(d.kind, d.id.as_str())) {
             let (line, column) = parsed.decls[first]
                 .span
                 .clone()
-                .map_or((1, 1), |s| super::format::line_column(text, s.start));
+                .map_or((1, 1), |s| lines.line_column(s.start));
             push(
                 Severity::Error,
                 d.span.clone(),
@@ -61,12 +61,10 @@ pub(super) fn check(parsed: &mut Parsed, text: &str, path: &Path) {
 
     let lib = &parsed.library;
     let ids = |kind: Kind| -> HashSet<&str> {
-        parsed
-            .decls
-            .iter()
-            .filter(|d| d.kind == kind)
-            .map(|d| d.id.as_str())
-            .collect()
+        let of_kind = || parsed.decls.iter().filter(move |d| d.kind == kind);
+        let mut set = HashSet::with_capacity(of_kind().count());
+        set.extend(of_kind().map(|d| d.id.as_str()));
+        set
     };
     let symbols = ids(Kind::Symbol);
     let scenes = ids(Kind::Scene);

@@ -16,7 +16,7 @@ use std::ops::Range;
 use super::{Library, Problem};
 
 pub(super) use read::parse;
-pub(super) use spans::{line_column, problem};
+pub(super) use spans::Lines;
 
 /// Names the symbol each problem lies in: the entry whose table starts last before the
 /// problem's line (a table starts at the `[[…]]` header above its `id`).
@@ -24,15 +24,12 @@ pub(super) use spans::{line_column, problem};
 /// Lines are found through one index of line starts (a binary search each), so a library
 /// of tens of thousands of entries is attributed in one pass over its text; with no
 /// problems there is nothing to attribute.
-pub(super) fn attribute_to_symbols(parsed: &mut Parsed, text: &str) {
+pub(super) fn attribute_to_symbols(parsed: &mut Parsed, lines: &Lines, text: &str) {
     if parsed.problems.is_empty() {
         return;
     }
-    let line_starts: Vec<usize> = std::iter::once(0)
-        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-        .collect();
-    // 1-based line of a byte offset.
-    let line_of = |offset: usize| line_starts.partition_point(|&s| s <= offset);
+    let line_starts = lines.starts();
+    let line_of = |offset: usize| lines.line_of(offset);
     let is_header = |line: usize| {
         let start = line_starts[line - 1];
         let end = line_starts.get(line).map_or(text.len(), |&e| e);

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use toml_edit::{Array, Item, TableLike, Value};
 
-use super::spans::problem;
+use super::spans::Lines;
 use super::{AnchorDecl, Decl, FORMAT_NAME, FORMAT_VERSION, Kind, Parsed, Ref, Target};
 use crate::library::Style;
 use crate::library::{
@@ -18,24 +18,32 @@ use crate::library::{
 use crate::names::Named;
 
 struct Cx<'a> {
-    text: &'a str,
+    /// The whole library text, in which problems are placed.
+    lines: &'a Lines<'a>,
     path: &'a Path,
+    /// Where the part being read starts in `text` (0 when it is read whole).
+    offset: usize,
     parsed: Parsed,
     axes: Vec<String>,
 }
 
 impl Cx<'_> {
     fn error(&mut self, span: Option<Range<usize>>, message: String) {
-        let p = problem(self.text, self.path, Severity::Error, span, message);
+        let p = self
+            .lines
+            .problem(self.path, Severity::Error, self.at(span), message);
         self.parsed.problems.push(p);
     }
 
     fn warn(&mut self, span: Option<Range<usize>>, message: String) {
-        let p = problem(self.text, self.path, Severity::Warning, span, message);
+        let p = self
+            .lines
+            .problem(self.path, Severity::Warning, self.at(span), message);
         self.parsed.problems.push(p);
     }
 
     fn link(&mut self, target: Target, id: String, from: &str, span: Option<Range<usize>>) {
+        let span = self.at(span);
         self.parsed.refs.push(Ref {
             target,
             id,
@@ -236,25 +244,75 @@ fn as_number(v: Option<&Value>) -> Option<f64> {
     }
 }
 
+/// The top-level keys a library may have.
+const ROOT_KEYS: [&str; 10] = [
+    "format",
+    "version",
+    "title",
+    "description",
+    "axes",
+    "concept",
+    "symbol",
+    "scene",
+    "adapter",
+    "tour",
+];
+
+/// The entry tables in reading order: every concept, then every symbol, and so on. Ids,
+/// links and problems come out in this order whether the text is read whole or in parts.
+const ENTRY_KEYS: [&str; 5] = ["concept", "symbol", "scene", "adapter", "tour"];
+
+/// Below this size a library is read in one piece: splitting would cost more than it saves.
+const PARTS_FROM_BYTES: usize = 1 << 20;
+
+impl<'a> Cx<'a> {
+    /// A reader for the part of `text` that starts at byte `offset`.
+    fn new(lines: &'a Lines<'a>, path: &'a Path, offset: usize) -> Self {
+        Cx {
+            lines,
+            path,
+            offset,
+            parsed: Parsed {
+                library: Library {
+                    base_dir: path.parent().map(Path::to_path_buf).unwrap_or_default(),
+                    ..Library::default()
+                },
+                problems: Vec::new(),
+                decls: Vec::new(),
+                refs: Vec::new(),
+                anchors: Vec::new(),
+                glyph_spans: Vec::new(),
+            },
+            axes: Vec::new(),
+        }
+    }
+
+    /// A span of the part being read → the same bytes in the whole text.
+    fn at(&self, span: Option<Range<usize>>) -> Option<Range<usize>> {
+        span.map(|s| s.start + self.offset..s.end + self.offset)
+    }
+}
+
 /// Parses library text into the model, collecting every problem it can find alone (the
 /// cross-reference checks follow in `validate`).
-pub(in crate::library) fn parse(text: &str, path: &Path) -> Parsed {
-    let mut cx = Cx {
-        text,
-        path,
-        parsed: Parsed {
-            library: Library {
-                base_dir: path.parent().map(Path::to_path_buf).unwrap_or_default(),
-                ..Library::default()
-            },
-            problems: Vec::new(),
-            decls: Vec::new(),
-            refs: Vec::new(),
-            anchors: Vec::new(),
-            glyph_spans: Vec::new(),
-        },
-        axes: Vec::new(),
-    };
+///
+/// A big library is read in parts on rayon's workers when that is sure to give what one
+/// piece gives; otherwise, and whenever anything in it is wrong, it is read whole, so that
+/// problems are always found and ordered by the one reader below.
+pub(in crate::library) fn parse(lines: &Lines, path: &Path) -> Parsed {
+    let text = lines.text();
+    if text.len() >= PARTS_FROM_BYTES
+        && let Some(parsed) = parse_in_parts(lines, path, rayon::current_num_threads() * 4)
+    {
+        return parsed;
+    }
+    parse_whole(lines, path)
+}
+
+/// The whole text as one TOML document.
+fn parse_whole(lines: &Lines, path: &Path) -> Parsed {
+    let text = lines.text();
+    let mut cx = Cx::new(lines, path, 0);
     let doc = match toml_edit::Document::parse(text) {
         Ok(doc) => doc,
         Err(e) => {
@@ -264,22 +322,132 @@ pub(in crate::library) fn parse(text: &str, path: &Path) -> Parsed {
         }
     };
     let root = Obj::new(doc.as_table(), "the library".to_string(), Some(0..0));
-    root.unknown_keys(
-        &mut cx,
-        &[
-            "format",
-            "version",
-            "title",
-            "description",
-            "axes",
-            "concept",
-            "symbol",
-            "scene",
-            "adapter",
-            "tour",
-        ],
-    );
-    match root.string(&mut cx, "format", false) {
+    read_root(&mut cx, &root);
+    for key in ENTRY_KEYS {
+        read_entries(&mut cx, &root, key);
+    }
+    cx.parsed
+}
+
+/// The text cut before some of its `[[symbol]]`-style header lines, each part parsed and
+/// read on its own, and the parts joined in order; `None` when that might differ from
+/// reading the text whole.
+///
+/// Why a cut is safe: a header line at the top level ends every construct above it, so
+/// the part before it is a document of its own, and `[[kind]]` appends to that kind's
+/// array whichever part it is in. A cut that falls inside a multi-line string or array
+/// leaves the part before it unterminated, which fails to parse, and then the whole text
+/// is read instead. Later parts may hold nothing but `[[kind]]` arrays of tables (a
+/// second definition of anything else is an error that only the whole document shows),
+/// and any problem at all sends the text to the whole reader too.
+fn parse_in_parts(lines: &Lines, path: &Path, parts: usize) -> Option<Parsed> {
+    use rayon::prelude::*;
+
+    let text = lines.text();
+    let cuts = entry_cuts(text, parts);
+    if cuts.is_empty() {
+        return None;
+    }
+    let bounds: Vec<Range<usize>> = std::iter::once(0)
+        .chain(cuts.iter().copied())
+        .zip(cuts.iter().copied().chain(std::iter::once(text.len())))
+        .map(|(start, end)| start..end)
+        .collect();
+    let docs = bounds
+        .par_iter()
+        .map(|r| toml_edit::Document::parse(&text[r.clone()]).ok())
+        .collect::<Option<Vec<_>>>()?;
+    for (i, doc) in docs.iter().enumerate() {
+        for (key, item) in doc.iter() {
+            let entry = ENTRY_KEYS.contains(&key);
+            if (entry && !item.is_array_of_tables()) || (!entry && i > 0) {
+                return None;
+            }
+        }
+    }
+    let mut head = Cx::new(lines, path, 0);
+    let root = Obj::new(docs[0].as_table(), "the library".to_string(), Some(0..0));
+    read_root(&mut head, &root);
+    if !head.parsed.problems.is_empty() {
+        return None;
+    }
+    let axes = head.axes;
+    let mut parsed = head.parsed;
+    for key in ENTRY_KEYS {
+        let read: Vec<Parsed> = docs
+            .par_iter()
+            .zip(&bounds)
+            .map(|(doc, r)| {
+                let mut cx = Cx::new(lines, path, r.start);
+                cx.axes.clone_from(&axes);
+                let root = Obj::new(doc.as_table(), "the library".to_string(), Some(0..0));
+                read_entries(&mut cx, &root, key);
+                cx.parsed
+            })
+            .collect();
+        for part in read {
+            if !part.problems.is_empty() {
+                return None;
+            }
+            append(&mut parsed, part);
+        }
+    }
+    Some(parsed)
+}
+
+/// Where `text` may be cut into about `parts` pieces: the starts of `[[kind]]` header lines
+/// (for the kinds in `ENTRY_KEYS`), about evenly spaced, in order.
+fn entry_cuts(text: &str, parts: usize) -> Vec<usize> {
+    let step = (text.len() / parts.max(1)).max(1);
+    let mut cuts = Vec::new();
+    let mut from = step;
+    while from < text.len() {
+        let from_char = text.ceil_char_boundary(from);
+        let Some(found) = text[from_char..].find("\n[[") else {
+            break;
+        };
+        let at = from_char + found + 1;
+        let line = &text[at..];
+        let header = ENTRY_KEYS.iter().any(|k| {
+            line.strip_prefix("[[")
+                .and_then(|l| l.strip_prefix(k))
+                .is_some_and(|l| l.starts_with("]]"))
+        });
+        if header {
+            cuts.push(at);
+            from = at + step;
+        } else {
+            from = at;
+        }
+    }
+    cuts
+}
+
+/// Joins a later part onto what was read before it.
+fn append(parsed: &mut Parsed, part: Parsed) {
+    let symbols_before = parsed.library.symbols.len();
+    let lib = &mut parsed.library;
+    lib.concepts.extend(part.library.concepts);
+    lib.symbols.extend(part.library.symbols);
+    lib.scenes.extend(part.library.scenes);
+    lib.adapters.extend(part.library.adapters);
+    lib.tours.extend(part.library.tours);
+    parsed.problems.extend(part.problems);
+    parsed.decls.extend(part.decls);
+    parsed.refs.extend(part.refs);
+    parsed
+        .anchors
+        .extend(part.anchors.into_iter().map(|a| AnchorDecl {
+            symbol: a.symbol + symbols_before,
+            ..a
+        }));
+    parsed.glyph_spans.extend(part.glyph_spans);
+}
+
+/// The library's own keys: format, version, title, description and axes.
+fn read_root(cx: &mut Cx, root: &Obj) {
+    root.unknown_keys(cx, &ROOT_KEYS);
+    match root.string(cx, "format", false) {
         Some(f) if f != FORMAT_NAME => {
             let span = root.span_of("format");
             cx.error(
@@ -289,7 +457,7 @@ pub(in crate::library) fn parse(text: &str, path: &Path) -> Parsed {
         }
         _ => {}
     }
-    match root.integer(&mut cx, "version") {
+    match root.integer(cx, "version") {
         None if !root.table.contains_key("version") => cx.error(
             Some(0..0),
             format!("the library has no `version`; this Hologlyph reads version {FORMAT_VERSION}"),
@@ -308,12 +476,10 @@ pub(in crate::library) fn parse(text: &str, path: &Path) -> Parsed {
         }
         _ => {}
     }
-    cx.parsed.library.title = root.string(&mut cx, "title", false).unwrap_or_default();
-    cx.parsed.library.description = root
-        .string(&mut cx, "description", false)
-        .unwrap_or_default();
+    cx.parsed.library.title = root.string(cx, "title", false).unwrap_or_default();
+    cx.parsed.library.description = root.string(cx, "description", false).unwrap_or_default();
     let mut axes: Vec<String> = Vec::new();
-    for (axis, span) in root.strings(&mut cx, "axes") {
+    for (axis, span) in root.strings(cx, "axes") {
         if axes.contains(&axis) {
             cx.error(span, format!("axis `{axis}` is listed twice"));
         } else {
@@ -322,47 +488,57 @@ pub(in crate::library) fn parse(text: &str, path: &Path) -> Parsed {
     }
     cx.axes = axes.clone();
     cx.parsed.library.axes = axes;
+}
 
-    for (t, span) in root.tables(&mut cx, "concept") {
-        if let Some(c) = read_concept(&mut cx, Obj::new(t, "a concept".into(), span)) {
-            cx.parsed.library.concepts.push(c);
-        }
-    }
-    for (t, span) in root.tables(&mut cx, "symbol") {
-        let span_copy = span.clone();
-        if let Some((s, glyph_span)) = read_symbol(&mut cx, Obj::new(t, "a symbol".into(), span)) {
-            let index = cx.parsed.library.symbols.len();
-            for r in 0..s.regions.len() {
-                let anchor_span = t
-                    .get("region")
-                    .and_then(|item| region_table_span(item, r))
-                    .or_else(|| span_copy.clone());
-                cx.parsed.anchors.push(AnchorDecl {
-                    symbol: index,
-                    region: r,
-                    span: anchor_span,
-                });
+/// Every entry of one kind (`key` is one of `ENTRY_KEYS`) in the document's order.
+fn read_entries(cx: &mut Cx, root: &Obj, key: &str) {
+    for (t, span) in root.tables(cx, key) {
+        match key {
+            "concept" => {
+                if let Some(c) = read_concept(cx, Obj::new(t, "a concept".into(), span)) {
+                    cx.parsed.library.concepts.push(c);
+                }
             }
-            cx.parsed.glyph_spans.push(glyph_span);
-            cx.parsed.library.symbols.push(Arc::new(s));
+            "symbol" => {
+                let span_copy = span.clone();
+                let obj = Obj::new(t, "a symbol".into(), span);
+                if let Some((s, glyph_span)) = read_symbol(cx, obj) {
+                    let index = cx.parsed.library.symbols.len();
+                    for r in 0..s.regions.len() {
+                        let anchor_span = t
+                            .get("region")
+                            .and_then(|item| region_table_span(item, r))
+                            .or_else(|| span_copy.clone());
+                        let span = cx.at(anchor_span);
+                        cx.parsed.anchors.push(AnchorDecl {
+                            symbol: index,
+                            region: r,
+                            span,
+                        });
+                    }
+                    let glyph_span = cx.at(glyph_span);
+                    cx.parsed.glyph_spans.push(glyph_span);
+                    cx.parsed.library.symbols.push(Arc::new(s));
+                }
+            }
+            "scene" => {
+                if let Some(s) = read_scene(cx, Obj::new(t, "a scene".into(), span)) {
+                    cx.parsed.library.scenes.push(Arc::new(s));
+                }
+            }
+            "adapter" => {
+                if let Some(a) = read_adapter(cx, Obj::new(t, "an adapter".into(), span)) {
+                    cx.parsed.library.adapters.push(Arc::new(a));
+                }
+            }
+            "tour" => {
+                if let Some(tour) = read_tour(cx, Obj::new(t, "a tour".into(), span)) {
+                    cx.parsed.library.tours.push(Arc::new(tour));
+                }
+            }
+            _ => unreachable!("`{key}` is not one of ENTRY_KEYS"),
         }
     }
-    for (t, span) in root.tables(&mut cx, "scene") {
-        if let Some(s) = read_scene(&mut cx, Obj::new(t, "a scene".into(), span)) {
-            cx.parsed.library.scenes.push(Arc::new(s));
-        }
-    }
-    for (t, span) in root.tables(&mut cx, "adapter") {
-        if let Some(a) = read_adapter(&mut cx, Obj::new(t, "an adapter".into(), span)) {
-            cx.parsed.library.adapters.push(Arc::new(a));
-        }
-    }
-    for (t, span) in root.tables(&mut cx, "tour") {
-        if let Some(tour) = read_tour(&mut cx, Obj::new(t, "a tour".into(), span)) {
-            cx.parsed.library.tours.push(Arc::new(tour));
-        }
-    }
-    cx.parsed
 }
 
 /// The span of the `at` of the r-th region table.
@@ -383,10 +559,11 @@ fn read_id(cx: &mut Cx, obj: &mut Obj, kind: Kind, key: &str) -> Option<String> 
         cx.error(span, format!("{} has an empty `{key}`", obj.what));
         return None;
     }
+    let span = cx.at(obj.span_of(key));
     cx.parsed.decls.push(Decl {
         kind,
         id: id.clone(),
-        span: obj.span_of(key),
+        span,
     });
     obj.what = format!("{} `{id}`", kind.name());
     Some(id)
@@ -945,4 +1122,129 @@ fn read_step_view(cx: &mut Cx, s: &Obj) -> Option<[f32; 3]> {
 /// Read ids as typed ids.
 fn ids<T: From<String>>(ids: Vec<String>) -> Vec<T> {
     ids.into_iter().map(T::from).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn bundled_text() -> String {
+        std::fs::read_to_string(crate::library::bundled_path()).expect("the bundled library")
+    }
+
+    /// Everything the checks read from a parse, spans included.
+    fn summary(p: &Parsed) -> String {
+        let decls: Vec<_> = p.decls.iter().map(|d| (d.kind, &d.id, &d.span)).collect();
+        let refs: Vec<_> = p
+            .refs
+            .iter()
+            .map(|r| (&r.target, &r.id, &r.from, &r.span))
+            .collect();
+        let anchors: Vec<_> = p
+            .anchors
+            .iter()
+            .map(|a| (a.symbol, a.region, &a.span))
+            .collect();
+        format!(
+            "{:?}\n{decls:?}\n{refs:?}\n{anchors:?}\n{:?}\n{:?}",
+            p.library, p.glyph_spans, p.problems
+        )
+    }
+
+    #[test]
+    fn reading_in_parts_gives_what_reading_whole_gives() {
+        let text = bundled_text();
+        let path = Path::new("/lib/hologlyph.toml");
+        let whole = parse_whole(&Lines::new(&text), path);
+        assert!(whole.problems.is_empty(), "{:?}", whole.problems);
+        // A few parts, and a part at every entry header.
+        for parts in [3, text.len()] {
+            assert!(entry_cuts(&text, parts).len() >= 2);
+            let in_parts = parse_in_parts(&Lines::new(&text), path, parts).expect("read in parts");
+            assert_eq!(summary(&in_parts), summary(&whole), "{parts} parts");
+        }
+    }
+
+    #[test]
+    fn a_big_library_reads_the_same_in_parts_and_its_problems_are_placed_in_the_whole_text() {
+        let mut text = bundled_text();
+        let mut i = 0;
+        while text.len() <= PARTS_FROM_BYTES {
+            text.push_str(&format!(
+                "\n[[scene]]\nid = \"generated-{i}\"\ntitle = \"Scene {i}\"\nlinks = [\"Δ03\"]\n"
+            ));
+            i += 1;
+        }
+        let path = Path::new("/lib/hologlyph.toml");
+        let lines = Lines::new(&text);
+        assert!(parse_in_parts(&lines, path, 4).is_some());
+        assert_eq!(
+            summary(&parse(&lines, path)),
+            summary(&parse_whole(&lines, path))
+        );
+
+        // A wrong value in the last scene: read whole, and placed on its own line.
+        let broken = format!("{text}\n[[scene]]\nid = \"late\"\ntitle = 7\n");
+        let lines = Lines::new(&broken);
+        let parsed = parse(&lines, path);
+        let last_line = broken.lines().count();
+        assert_eq!(parsed.problems.len(), 1, "{:?}", parsed.problems);
+        assert_eq!(
+            (parsed.problems[0].line, parsed.problems[0].column),
+            (last_line, 9)
+        );
+        assert_eq!(summary(&parsed), summary(&parse_whole(&lines, path)));
+    }
+
+    #[test]
+    fn a_header_line_inside_a_multi_line_string_is_read_as_text() {
+        let text = bundled_text();
+        let line = text
+            .lines()
+            .find(|l| l.starts_with("text = \"The lungs of a newborn"))
+            .expect("scene Δ03's text");
+        let text = text.replacen(line, "text = \"\"\"\n[[symbol]]\nid = \"ghost\"\n\"\"\"", 1);
+        let path = Path::new("/lib/hologlyph.toml");
+        assert!(
+            entry_cuts(&text, text.len())
+                .iter()
+                .any(|&c| text[c..].starts_with("[[symbol]]\nid = \"ghost\""))
+        );
+        assert!(parse_in_parts(&Lines::new(&text), path, text.len()).is_none());
+        let whole = parse_whole(&Lines::new(&text), path);
+        assert!(whole.problems.is_empty(), "{:?}", whole.problems);
+        let scene = whole
+            .library
+            .scenes
+            .iter()
+            .find(|s| s.id.as_str() == "Δ03")
+            .unwrap();
+        assert_eq!(scene.text, "[[symbol]]\nid = \"ghost\"\n");
+        assert!(
+            !whole
+                .library
+                .symbols
+                .iter()
+                .any(|s| s.id.as_str() == "ghost")
+        );
+    }
+
+    #[test]
+    fn what_only_the_whole_document_shows_is_read_whole() {
+        let path = Path::new("/lib/hologlyph.toml");
+        // A static array cannot be extended by a later `[[scene]]`; a table cannot be
+        // defined in two places.
+        let text = bundled_text();
+        for broken in [
+            format!("scene = []\n{text}"),
+            format!("{text}\n[title]\nx = 1\n"),
+        ] {
+            assert!(parse_in_parts(&Lines::new(&broken), path, broken.len()).is_none());
+            let whole = parse_whole(&Lines::new(&broken), path);
+            assert!(
+                whole.problems.iter().any(|p| p.severity == Severity::Error),
+                "no error"
+            );
+        }
+    }
 }

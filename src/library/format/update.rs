@@ -65,7 +65,8 @@ pub fn update_toml(original: &str, base: &Library, library: &Library) -> Option<
     // The text must read back as the library. Where it would not (a layout this merge does
     // not know how to keep), the caller writes a fresh file instead of a wrong one.
     let text = doc.to_string();
-    let mut check = super::read::parse(&text, &library.base_dir.join("library.toml")).library;
+    let lines = super::Lines::new(&text);
+    let mut check = super::read::parse(&lines, &library.base_dir.join("library.toml")).library;
     check.base_dir = library.base_dir.clone();
     (check == *library).then_some(text)
 }
