@@ -2,7 +2,8 @@
 //! does with the field engine and the renderer. Prints the adapter, glyphs per second for
 //! the Alchemical Symbols block at 256² through the batch path (one wait per batch) and
 //! glyph by glyph, ms per glyph at 512² and 1024², and the time of one 1080² hologram frame
-//! rendered offscreen (the view of a 1920×1080 window is a 1080-pixel square) and read back.
+//! rendered offscreen (the view of a 1920×1080 window is a 1080-pixel square) and read back,
+//! and, where the adapter has timestamp queries, each pass's GPU time over one batch.
 //! Runs on lavapipe too, where the numbers say little about a real GPU.
 
 use std::time::Instant;
@@ -99,6 +100,33 @@ fn main() {
         let seconds = t.elapsed().as_secs_f64();
         assert!(results.iter().all(Result::is_ok), "every glyph computes");
         row("batch path, prepare to descriptor", count, size, seconds);
+    }
+
+    // Where the GPU's time goes: each pass over one batch, from timestamp queries.
+    let preps: Vec<Prepared> = refs
+        .iter()
+        .take(64)
+        .map(|o| Prepared::new(o, &options).expect("prepares"))
+        .collect();
+    let prep_refs: Vec<&Prepared> = preps.iter().collect();
+    println!();
+    match gpu.pass_gpu_times(&prep_refs).expect("the passes run") {
+        Some(times) => {
+            let total: f64 = times.iter().map(|(_, ms)| ms).sum();
+            println!(
+                "GPU time per pass (timestamp queries), one batch of {} glyphs at 256²: {} ms in all, {:.3} ms per glyph",
+                preps.len(),
+                format_args!("{total:.2}"),
+                total / preps.len() as f64
+            );
+            println!();
+            println!("| pass | ms for the batch |");
+            println!("|---|---|");
+            for (pass, ms) in times {
+                println!("| {pass} | {ms:.3} |");
+            }
+        }
+        None => println!("GPU time per pass: this adapter has no timestamp queries"),
     }
 
     // One hologram frame of a 1920×1080 window's view.

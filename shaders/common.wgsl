@@ -17,7 +17,42 @@ struct FieldParams {
     _pad: f32,
 }
 
-@group(0) @binding(0) var<uniform> params: FieldParams;
+// Where one glyph's data lies in a batch's shared buffers (offsets in elements of each
+// buffer). Keep in sync with `GlyphSlot` in src/fields/gpu.rs.
+struct Glyph {
+    params: FieldParams,
+    lines: u32,
+    tiles: u32,
+    tile_items: u32,
+    rows: u32,
+    row_items: u32,
+    pixels: u32,
+    coarse: u32,
+    weights: u32,
+    parts: u32,
+    part_count: u32,
+    _pad0: u32,
+    _pad1: u32,
+}
+
+// Every glyph of the batch. A pass is dispatched once for the whole batch: its workgroups'
+// z is the glyph, x and y cover the largest glyph (a smaller one's extra lanes return).
+@group(0) @binding(0) var<storage, read> batch: array<Glyph>;
+
+// The glyph this invocation works on, and its uniforms: every entry point sets them first,
+// through `select_glyph`, so the helpers below read one glyph's values.
+var<private> glyph: Glyph;
+var<private> params: FieldParams;
+
+fn select_glyph(g: u32) {
+    glyph = batch[g];
+    params = glyph.params;
+}
+
+// A pixel index of this glyph → its element in the batch's field buffers.
+fn at_px(i: u32) -> u32 {
+    return glyph.pixels + i;
+}
 
 const NO_LINE: u32 = 0xffffffffu;
 

@@ -7,11 +7,12 @@
 
 fn sdf_at(row: i32, col: i32) -> f32 {
     let last = i32(params.size) - 1;
-    return sdf[pixel_index(u32(clamp(row, 0, last)), u32(clamp(col, 0, last)))];
+    return sdf[at_px(pixel_index(u32(clamp(row, 0, last)), u32(clamp(col, 0, last))))];
 }
 
 @compute @workgroup_size(8, 8)
 fn main(@builtin(global_invocation_id) id: vec3<u32>) {
+    select_glyph(id.z);
     let n = params.size;
     if id.x >= n || id.y >= n {
         return;
@@ -33,5 +34,5 @@ fn main(@builtin(global_invocation_id) id: vec3<u32>) {
         k = (dxx * dy * dy - 2.0 * dx * dy * dxy + dyy * dx * dx) / (g2 * sqrt(g2));
     }
     let limit = params.curvature_limit;
-    curvature[pixel_index(id.y, id.x)] = clamp(k, -limit, limit);
+    curvature[at_px(pixel_index(id.y, id.x))] = clamp(k, -limit, limit);
 }

@@ -22,6 +22,7 @@ fn coverage(d: f32) -> f32 {
 // Field signed distance → mean coverage of each density-grid pixel.
 @compute @workgroup_size(8, 8)
 fn downsample(@builtin(global_invocation_id) id: vec3<u32>) {
+    select_glyph(id.z);
     let m = params.density_size;
     if id.x >= m || id.y >= m {
         return;
@@ -34,26 +35,28 @@ fn downsample(@builtin(global_invocation_id) id: vec3<u32>) {
     var count = 0u;
     for (var r = r0; r < min(r0 + s, n); r++) {
         for (var c = c0; c < min(c0 + s, n); c++) {
-            sum += coverage(input[r * n + c]);
+            sum += coverage(input[at_px(r * n + c)]);
             count++;
         }
     }
-    output[id.y * m + id.x] = sum / f32(count);
+    output[glyph.coarse + id.y * m + id.x] = sum / f32(count);
 }
 
 // Horizontal Gaussian on the density grid.
 @compute @workgroup_size(8, 8)
 fn blur_rows(@builtin(global_invocation_id) id: vec3<u32>) {
+    select_glyph(id.z);
     let m = i32(params.density_size);
     let c = i32(id.x);
     if c >= m || i32(id.y) >= m {
         return;
     }
     let r = i32(params.kernel_radius);
-    let row = i32(id.y) * m;
+    let row = i32(glyph.coarse) + i32(id.y) * m;
+    let w = i32(glyph.weights) + r;
     var sum = 0.0;
     for (var k = max(-r, -c); k <= min(r, m - 1 - c); k++) {
-        sum += weights[k + r] * input[row + c + k];
+        sum += weights[w + k] * input[row + c + k];
     }
     output[row + c] = sum;
 }
@@ -61,6 +64,7 @@ fn blur_rows(@builtin(global_invocation_id) id: vec3<u32>) {
 // Vertical Gaussian on the density grid.
 @compute @workgroup_size(8, 8)
 fn blur_columns(@builtin(global_invocation_id) id: vec3<u32>) {
+    select_glyph(id.z);
     let m = i32(params.density_size);
     let row = i32(id.y);
     let c = i32(id.x);
@@ -68,16 +72,19 @@ fn blur_columns(@builtin(global_invocation_id) id: vec3<u32>) {
         return;
     }
     let r = i32(params.kernel_radius);
+    let base = i32(glyph.coarse);
+    let w = i32(glyph.weights) + r;
     var sum = 0.0;
     for (var k = max(-r, -row); k <= min(r, m - 1 - row); k++) {
-        sum += weights[k + r] * input[(row + k) * m + c];
+        sum += weights[w + k] * input[base + (row + k) * m + c];
     }
-    output[row * m + c] = sum;
+    output[base + row * m + c] = sum;
 }
 
 // Density grid → every field pixel, bilinearly (edges clamp).
 @compute @workgroup_size(8, 8)
 fn upsample(@builtin(global_invocation_id) id: vec3<u32>) {
+    select_glyph(id.z);
     let n = params.size;
     if id.x >= n || id.y >= n {
         return;
@@ -92,7 +99,8 @@ fn upsample(@builtin(global_invocation_id) id: vec3<u32>) {
     let y1 = min(y0 + 1, m - 1);
     let tx = fx - f32(x0);
     let ty = fy - f32(y0);
-    let top = mix(input[y0 * m + x0], input[y0 * m + x1], tx);
-    let bottom = mix(input[y1 * m + x0], input[y1 * m + x1], tx);
-    output[pixel_index(id.y, id.x)] = clamp(mix(top, bottom, ty), 0.0, 1.0);
+    let base = i32(glyph.coarse);
+    let top = mix(input[base + y0 * m + x0], input[base + y0 * m + x1], tx);
+    let bottom = mix(input[base + y1 * m + x0], input[base + y1 * m + x1], tx);
+    output[at_px(pixel_index(id.y, id.x))] = clamp(mix(top, bottom, ty), 0.0, 1.0);
 }

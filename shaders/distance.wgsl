@@ -17,6 +17,7 @@
 // Keep the workgroup size in sync with `TILE` in src/fields/prepare.rs.
 @compute @workgroup_size(8, 8)
 fn main(@builtin(global_invocation_id) id: vec3<u32>, @builtin(workgroup_id) tile: vec3<u32>) {
+    select_glyph(id.z);
     let n = params.size;
     if id.x >= n || id.y >= n {
         return;
@@ -26,10 +27,10 @@ fn main(@builtin(global_invocation_id) id: vec3<u32>, @builtin(workgroup_id) til
     let p = pixel_em(row, col);
     var best_d2 = 3.0e38;
     var best_line = NO_LINE;
-    let t = tile.y * params.tiles + tile.x;
+    let t = glyph.tiles + tile.y * params.tiles + tile.x;
     for (var i = tile_start[t]; i < tile_start[t + 1u]; i++) {
-        let li = tile_items[i];
-        let d2 = segment_distance2(p, lines[li]);
+        let li = tile_items[glyph.tile_items + i];
+        let d2 = segment_distance2(p, lines[glyph.lines + li]);
         if d2 < best_d2 || (d2 == best_d2 && li < best_line) {
             best_d2 = d2;
             best_line = li;
@@ -37,11 +38,12 @@ fn main(@builtin(global_invocation_id) id: vec3<u32>, @builtin(workgroup_id) til
     }
 
     var winding = 0;
-    for (var i = row_start[row]; i < row_start[row + 1u]; i++) {
-        winding += crossing(lines[row_items[i]], p);
+    let r = glyph.rows + row;
+    for (var i = row_start[r]; i < row_start[r + 1u]; i++) {
+        winding += crossing(lines[glyph.lines + row_items[glyph.row_items + i]], p);
     }
     let d = sqrt(best_d2);
-    let idx = pixel_index(row, col);
+    let idx = at_px(pixel_index(row, col));
     sdf[idx] = select(d, -d, winding != 0);
     nearest[idx] = best_line;
 }

@@ -11,11 +11,12 @@
 
 @compute @workgroup_size(8, 8)
 fn main(@builtin(global_invocation_id) id: vec3<u32>) {
+    select_glyph(id.z);
     let n = params.size;
     if id.x >= n || id.y >= n {
         return;
     }
-    let i = pixel_index(id.y, id.x);
+    let i = at_px(pixel_index(id.y, id.x));
     let at = vec2<i32>(i32(id.x), i32(id.y));
     textureStore(field_tex, at, vec4<f32>(sdf[i], curvature[i], density[i], voids[i]));
     textureStore(region_tex, at, vec4<u32>(region_keys[i], 0u, 0u, 0u));

@@ -11,18 +11,19 @@
 
 @compute @workgroup_size(8, 8)
 fn main(@builtin(global_invocation_id) id: vec3<u32>) {
+    select_glyph(id.z);
     let n = params.size;
     if id.x >= n || id.y >= n {
         return;
     }
-    let i = pixel_index(id.y, id.x);
+    let i = at_px(pixel_index(id.y, id.x));
     if sdf[i] < 0.0 {
         // A pixel always has a nearest segment; a `near` with no part (NO_LINE, or out of
         // range in a malformed input) counts as part 0, exactly as the CPU twin does. The
         // index is clamped too, so the read itself stays in bounds.
         let near = nearest[i];
-        let parts = arrayLength(&part_of);
-        let part = part_of[min(near, parts - 1u)];
+        let parts = glyph.part_count;
+        let part = part_of[glyph.parts + min(near, parts - 1u)];
         region_keys[i] = n * n + select(0u, part, near < parts);
     } else {
         region_keys[i] = labels[i];

@@ -15,13 +15,13 @@
 @group(0) @binding(3) var<storage, read_write> voids: array<f32>;
 
 fn is_ink(i: u32) -> bool {
-    return sdf[i] < 0.0;
+    return sdf[at_px(i)] < 0.0;
 }
 
 fn find_root(start: u32) -> u32 {
     var x = start;
     loop {
-        let parent = atomicLoad(&labels[x]);
+        let parent = atomicLoad(&labels[at_px(x)]);
         if parent == x {
             break;
         }
@@ -37,13 +37,13 @@ fn unite(i: u32, j: u32) {
         a = find_root(a);
         b = find_root(b);
         if a < b {
-            let old = atomicMin(&labels[b], a);
+            let old = atomicMin(&labels[at_px(b)], a);
             if old == b {
                 break;
             }
             b = old;
         } else if b < a {
-            let old = atomicMin(&labels[a], b);
+            let old = atomicMin(&labels[at_px(a)], b);
             if old == a {
                 break;
             }
@@ -56,17 +56,19 @@ fn unite(i: u32, j: u32) {
 
 @compute @workgroup_size(8, 8)
 fn init(@builtin(global_invocation_id) id: vec3<u32>) {
+    select_glyph(id.z);
     let n = params.size;
     if id.x >= n || id.y >= n {
         return;
     }
     let i = pixel_index(id.y, id.x);
-    atomicStore(&labels[i], i);
-    voids[i] = max(sdf[i], 0.0);
+    atomicStore(&labels[at_px(i)], i);
+    voids[at_px(i)] = max(sdf[at_px(i)], 0.0);
 }
 
 @compute @workgroup_size(8, 8)
 fn merge(@builtin(global_invocation_id) id: vec3<u32>) {
+    select_glyph(id.z);
     let n = params.size;
     if id.x >= n || id.y >= n {
         return;
@@ -94,10 +96,11 @@ fn merge(@builtin(global_invocation_id) id: vec3<u32>) {
 
 @compute @workgroup_size(8, 8)
 fn compress(@builtin(global_invocation_id) id: vec3<u32>) {
+    select_glyph(id.z);
     let n = params.size;
     if id.x >= n || id.y >= n {
         return;
     }
     let i = pixel_index(id.y, id.x);
-    atomicStore(&labels[i], find_root(i));
+    atomicStore(&labels[at_px(i)], find_root(i));
 }

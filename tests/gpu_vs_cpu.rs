@@ -201,3 +201,37 @@ fn a_batch_on_the_gpu_gives_each_glyph_what_it_gets_alone() {
         assert_eq!(fields.regions, alone.regions);
     }
 }
+
+/// More glyphs than one batch holds: `compute_many` queues the second batch before it
+/// reads the first back (double buffering). Glyphs on either side of the cut, and the
+/// last, come out as they do alone.
+#[test]
+fn batches_queued_back_to_back_each_give_what_their_glyphs_get_alone() {
+    let fonts = FontSet::bundled();
+    let engine = hologlyph::fields::FieldEngine::new(hologlyph::fields::Backend::Gpu);
+    let size = 256u32;
+    let per_batch = (hologlyph::fields::GPU_BATCH_BYTES / (7 * 4 * (size as u64).pow(2))) as usize;
+    let outlines: Vec<_> = (0x1F700u32..)
+        .filter_map(char::from_u32)
+        .filter_map(|c| fonts.outline(c).ok())
+        .take(per_batch + 6)
+        .collect();
+    assert_eq!(
+        outlines.len(),
+        per_batch + 6,
+        "enough glyphs for two batches"
+    );
+    let options = FieldOptions::DEFAULT.with_size(size);
+    let many = engine.compute_many(&outlines.iter().collect::<Vec<_>>(), &options);
+    assert_eq!(many.len(), outlines.len());
+    for i in [0, per_batch - 1, per_batch, outlines.len() - 1] {
+        let fields = many[i].as_ref().expect("computes");
+        let alone = engine
+            .compute(&outlines[i], &options)
+            .expect("computes alone");
+        assert!(
+            fields.raw == alone.raw,
+            "glyph {i} differs from itself alone"
+        );
+    }
+}

@@ -55,6 +55,10 @@ fn uniform_structs_match_their_rust_twins_in_size() {
         std::mem::size_of::<hologlyph::fields::FieldParams>()
     );
     assert_eq!(
+        wgsl_struct_size(&shaders::field_pass(shaders::DISTANCE), "Glyph"),
+        std::mem::size_of::<hologlyph::fields::gpu::GlyphSlot>()
+    );
+    assert_eq!(
         wgsl_struct_size(shaders::HOLOGRAM, "HologramUniforms"),
         std::mem::size_of::<hologlyph::hologram::HologramUniforms>()
     );

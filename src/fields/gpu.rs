@@ -3,7 +3,7 @@
 use ndarray::Array2;
 use wgpu::util::DeviceExt;
 
-use super::{Prepared, RawFields};
+use super::{FieldParams, Prepared, RawFields};
 use crate::gpu::{GpuContext, GpuError};
 use crate::shaders;
 
@@ -39,6 +39,9 @@ pub enum Passes<'a> {
     DistanceOnly,
     /// Every field, one pass at a time, recording each pass's wall time in milliseconds.
     Timed(&'a std::sync::Mutex<Vec<(&'static str, f64)>>),
+    /// Every field in one submission, recording each pass's GPU time in milliseconds from
+    /// timestamp queries (the device must have `Features::TIMESTAMP_QUERY`).
+    Stamped(&'a std::sync::Mutex<Vec<(&'static str, f64)>>),
     /// What a sharp overlay draws (see `hologram::BaseMap`): distance, curvature, voids,
     /// the ink's region keys and the textures. The density stays zero and the void labels
     /// are not merged into components (the empty space's keys are each pixel's own index):
@@ -82,7 +85,13 @@ impl GpuFields {
 
     /// [`RawFields`] from the bytes of [`Self::readable`]'s buffers.
     fn raw_from(&self, data: &[Vec<u8>]) -> RawFields {
-        let n = self.size as usize;
+        Self::raw_from_size(self.size, data)
+    }
+
+    /// [`RawFields`] of an `n × n` glyph from the bytes of its fields, in
+    /// [`Self::readable`]'s order.
+    fn raw_from_size(n: u32, data: &[Vec<u8>]) -> RawFields {
+        let n = n as usize;
         let f32s = |d: &[u8]| {
             Array2::from_shape_vec((n, n), bytemuck::pod_collect_to_vec::<u8, f32>(d))
                 .expect("n × n")
@@ -162,61 +171,13 @@ impl GpuFieldEngine {
     }
 
     /// Runs `passes` for `prep`; the results stay on the GPU.
-    pub fn dispatch_passes<'a>(
-        &'a self,
+    pub fn dispatch_passes(
+        &self,
         prep: &Prepared,
         passes_wanted: Passes<'_>,
     ) -> Result<GpuFields, GpuError> {
         let device = &self.ctx.device;
         let n = prep.grid.size;
-        let pixels = (n as u64) * (n as u64);
-        let init = |label: &str, contents: &[u8], usage: wgpu::BufferUsages| {
-            device.create_buffer_init(&wgpu::util::BufferInitDescriptor {
-                label: Some(label),
-                contents,
-                usage,
-            })
-        };
-        let storage = wgpu::BufferUsages::STORAGE;
-        let params = init(
-            "fields.params",
-            bytemuck::bytes_of(&prep.params),
-            wgpu::BufferUsages::UNIFORM,
-        );
-        let lines = init("fields.lines", bytemuck::cast_slice(&prep.lines), storage);
-        let part_of = init(
-            "fields.part_of",
-            bytemuck::cast_slice(&nonempty(&prep.boundary.part_of)),
-            storage,
-        );
-        let tile_start = init(
-            "fields.tile_start",
-            bytemuck::cast_slice(&prep.tile_start),
-            storage,
-        );
-        let tile_items = init(
-            "fields.tile_items",
-            bytemuck::cast_slice(&prep.tile_items),
-            storage,
-        );
-        let row_start = init(
-            "fields.row_start",
-            bytemuck::cast_slice(&prep.row_start),
-            storage,
-        );
-        let row_items = init(
-            "fields.row_items",
-            bytemuck::cast_slice(&prep.row_items),
-            storage,
-        );
-        let field = |label: &str| {
-            device.create_buffer(&wgpu::BufferDescriptor {
-                label: Some(label),
-                size: pixels * 4,
-                usage: storage | wgpu::BufferUsages::COPY_SRC,
-                mapped_at_creation: false,
-            })
-        };
         let texture = |label: &str, format: wgpu::TextureFormat| {
             field_texture(
                 device,
@@ -226,45 +187,107 @@ impl GpuFieldEngine {
                 wgpu::TextureUsages::STORAGE_BINDING,
             )
         };
-        let out = GpuFields {
+        let field_texture = texture("fields.texture", FIELD_TEXTURE_FORMAT);
+        let region_texture = texture("fields.region_texture", REGION_TEXTURE_FORMAT);
+        let views = [
+            field_texture.create_view(&Default::default()),
+            region_texture.create_view(&Default::default()),
+        ];
+        let (batch, _) = self.run_batch(&[prep], passes_wanted, Some(&views), |_, _| {})?;
+        let [sdf, nearest, curvature, density, voids, labels, region_keys] = batch.fields;
+        Ok(GpuFields {
             size: n,
-            sdf: field("fields.sdf"),
-            nearest: field("fields.nearest"),
-            curvature: field("fields.curvature"),
-            density: field("fields.density"),
-            voids: field("fields.voids"),
-            labels: field("fields.labels"),
-            region_keys: field("fields.region_keys"),
-            field_texture: texture("fields.texture", FIELD_TEXTURE_FORMAT),
-            region_texture: texture("fields.region_texture", REGION_TEXTURE_FORMAT),
+            sdf,
+            nearest,
+            curvature,
+            density,
+            voids,
+            labels,
+            region_keys,
+            field_texture,
+            region_texture,
+        })
+    }
+
+    /// Records and submits `passes` for every glyph of `preps` at once: their inputs and
+    /// outputs packed into shared buffers (each glyph's place in a [`GlyphSlot`]), and each
+    /// pass dispatched once for the whole batch. The pack pass runs only with `textures`
+    /// (one glyph: the field and region texture views). `after` records what follows the
+    /// passes in the same submission (a copy out, say).
+    fn run_batch(
+        &self,
+        preps: &[&Prepared],
+        passes_wanted: Passes<'_>,
+        textures: Option<&[wgpu::TextureView; 2]>,
+        after: impl FnOnce(&mut wgpu::CommandEncoder, &BatchBuffers),
+    ) -> Result<(BatchBuffers, wgpu::SubmissionIndex), GpuError> {
+        let device = &self.ctx.device;
+        let packed = PackedBatch::new(preps);
+        let init = |label: &str, contents: &[u8]| {
+            device.create_buffer_init(&wgpu::util::BufferInitDescriptor {
+                label: Some(label),
+                contents,
+                usage: wgpu::BufferUsages::STORAGE,
+            })
         };
-        let coarse = |label: &str| {
-            let m = prep.params.density_size as u64;
+        let glyphs = init("fields.glyphs", bytemuck::cast_slice(&packed.slots));
+        let lines = init("fields.lines", bytemuck::cast_slice(&packed.lines));
+        let part_of = init("fields.part_of", bytemuck::cast_slice(&packed.part_of));
+        let tile_start = init(
+            "fields.tile_start",
+            bytemuck::cast_slice(&packed.tile_start),
+        );
+        let tile_items = init(
+            "fields.tile_items",
+            bytemuck::cast_slice(&packed.tile_items),
+        );
+        let row_start = init("fields.row_start", bytemuck::cast_slice(&packed.row_start));
+        let row_items = init("fields.row_items", bytemuck::cast_slice(&packed.row_items));
+        let weights = init(
+            "fields.density.weights",
+            bytemuck::cast_slice(&packed.weights),
+        );
+        let buffer = |label: &str, elements: u64, usage: wgpu::BufferUsages| {
             device.create_buffer(&wgpu::BufferDescriptor {
                 label: Some(label),
-                size: m * m * 4,
-                usage: storage,
+                size: elements.max(1) * 4,
+                usage: wgpu::BufferUsages::STORAGE | usage,
                 mapped_at_creation: false,
             })
         };
-        let density_a = coarse("fields.density.coarse_a");
-        let density_b = coarse("fields.density.coarse_b");
-        let weights = init(
-            "fields.density.weights",
-            bytemuck::cast_slice(&super::cpu::density_weights(&prep.params)),
-            storage,
+        let field = |label: &str| buffer(label, packed.pixels, wgpu::BufferUsages::COPY_SRC);
+        let out = BatchBuffers {
+            fields: [
+                field("fields.sdf"),
+                field("fields.nearest"),
+                field("fields.curvature"),
+                field("fields.density"),
+                field("fields.voids"),
+                field("fields.labels"),
+                field("fields.region_keys"),
+            ],
+            slots: packed.slots.clone(),
+        };
+        let [sdf, nearest, curvature, density, voids, labels, region_keys] = &out.fields;
+        let density_a = buffer(
+            "fields.density.coarse_a",
+            packed.coarse,
+            wgpu::BufferUsages::empty(),
         );
-        let field_view = out.field_texture.create_view(&Default::default());
-        let region_view = out.region_texture.create_view(&Default::default());
+        let density_b = buffer(
+            "fields.density.coarse_b",
+            packed.coarse,
+            wgpu::BufferUsages::empty(),
+        );
 
-        // Resources bind in order from binding 1 (binding 0 is the uniforms); `None` skips
-        // a binding the entry point does not use.
+        // Resources bind in order from binding 1 (binding 0 is the batch's glyph slots);
+        // `None` skips a binding the entry point does not use.
         let bind = |pipeline: &wgpu::ComputePipeline,
                     label: &str,
                     resources: &[Option<wgpu::BindingResource>]| {
             let mut entries = vec![wgpu::BindGroupEntry {
                 binding: 0,
-                resource: params.as_entire_binding(),
+                resource: glyphs.as_entire_binding(),
             }];
             entries.extend(resources.iter().enumerate().filter_map(|(i, r)| {
                 r.clone().map(|resource| wgpu::BindGroupEntry {
@@ -278,24 +301,29 @@ impl GpuFieldEngine {
                 entries: &entries,
             })
         };
+        let count = preps.len() as u32;
         let pass = |label: &'static str,
-                    pipeline: &'a wgpu::ComputePipeline,
+                    pipeline: &wgpu::ComputePipeline,
                     resources: &[Option<wgpu::BindingResource>]| {
             // Passes on the density grid cover fewer pixels.
             let extent =
                 if label.starts_with("fields.density.") && label != "fields.density.upsample" {
-                    prep.params.density_size
+                    packed.largest_density
                 } else {
-                    n
+                    packed.largest
                 };
-            (
+            Pass {
                 label,
-                pipeline,
-                bind(pipeline, label, resources),
-                extent.div_ceil(WORKGROUP),
-            )
+                pipeline: pipeline.clone(),
+                group: bind(pipeline, label, resources),
+                groups: [
+                    extent.div_ceil(WORKGROUP),
+                    extent.div_ceil(WORKGROUP),
+                    count,
+                ],
+            }
         };
-        let passes = [
+        let mut passes = vec![
             pass(
                 "fields.distance",
                 &self.distance,
@@ -305,19 +333,15 @@ impl GpuFieldEngine {
                     b(&tile_items),
                     b(&row_start),
                     b(&row_items),
-                    b(&out.sdf),
-                    b(&out.nearest),
+                    b(sdf),
+                    b(nearest),
                 ],
             ),
-            pass(
-                "fields.curvature",
-                &self.curvature,
-                &[b(&out.sdf), b(&out.curvature)],
-            ),
+            pass("fields.curvature", &self.curvature, &[b(sdf), b(curvature)]),
             pass(
                 "fields.density.downsample",
                 &self.density_down,
-                &[b(&out.sdf), b(&density_a)],
+                &[b(sdf), b(&density_a)],
             ),
             pass(
                 "fields.density.rows",
@@ -332,53 +356,42 @@ impl GpuFieldEngine {
             pass(
                 "fields.density.upsample",
                 &self.density_up,
-                &[b(&density_a), b(&out.density)],
+                &[b(&density_a), b(density)],
             ),
             pass(
                 "fields.voids.init",
                 &self.cc_init,
-                &[b(&out.sdf), b(&out.labels), b(&out.voids)],
+                &[b(sdf), b(labels), b(voids)],
             ),
-            pass(
-                "fields.voids.merge",
-                &self.cc_merge,
-                &[b(&out.sdf), b(&out.labels)],
-            ),
+            pass("fields.voids.merge", &self.cc_merge, &[b(sdf), b(labels)]),
             pass(
                 "fields.voids.compress",
                 &self.cc_compress,
-                &[None, b(&out.labels)],
+                &[None, b(labels)],
             ),
             pass(
                 "fields.regions",
                 &self.regions,
-                &[
-                    b(&out.sdf),
-                    b(&out.labels),
-                    b(&out.nearest),
-                    b(&part_of),
-                    b(&out.region_keys),
-                ],
+                &[b(sdf), b(labels), b(nearest), b(&part_of), b(region_keys)],
             ),
-            pass(
+        ];
+        if let Some([field_view, region_view]) = textures {
+            passes.push(pass(
                 "fields.pack",
                 &self.pack,
                 &[
-                    b(&out.sdf),
-                    b(&out.curvature),
-                    b(&out.density),
-                    b(&out.voids),
-                    b(&out.region_keys),
-                    Some(wgpu::BindingResource::TextureView(&field_view)),
-                    Some(wgpu::BindingResource::TextureView(&region_view)),
+                    b(sdf),
+                    b(curvature),
+                    b(density),
+                    b(voids),
+                    b(region_keys),
+                    Some(wgpu::BindingResource::TextureView(field_view)),
+                    Some(wgpu::BindingResource::TextureView(region_view)),
                 ],
-            ),
-        ];
-        let mut encoder = device.create_command_encoder(&wgpu::CommandEncoderDescriptor {
-            label: Some("fields"),
-        });
+            ));
+        }
         let wanted = |label: &str| match passes_wanted {
-            Passes::All | Passes::Timed(_) => true,
+            Passes::All | Passes::Timed(_) | Passes::Stamped(_) => true,
             Passes::DistanceOnly => label == "fields.distance",
             Passes::Sharp => {
                 !label.starts_with("fields.density.")
@@ -402,26 +415,45 @@ impl GpuFieldEngine {
                         reason: e.to_string(),
                     })
             };
-            self.ctx.queue.submit([encoder.finish()]);
             wait("uploading the glyph")?;
-            for (label, pipeline, group, groups) in &passes {
+            for p in &passes {
                 let start = std::time::Instant::now();
-                let mut encoder = device
-                    .create_command_encoder(&wgpu::CommandEncoderDescriptor { label: Some(label) });
-                record_pass(&mut encoder, label, pipeline, group, *groups);
+                let mut encoder = device.create_command_encoder(&wgpu::CommandEncoderDescriptor {
+                    label: Some(p.label),
+                });
+                p.record(&mut encoder);
                 self.ctx.queue.submit([encoder.finish()]);
-                wait(label)?;
-                list.push((label, start.elapsed().as_secs_f64() * 1e3));
+                wait(p.label)?;
+                list.push((p.label, start.elapsed().as_secs_f64() * 1e3));
             }
-            self.ctx.check("the field passes")?;
-            return Ok(out);
         }
-        for (label, pipeline, group, groups) in passes.iter().filter(|p| wanted(p.0)) {
-            record_pass(&mut encoder, label, pipeline, group, *groups);
+        let mut encoder = device.create_command_encoder(&wgpu::CommandEncoderDescriptor {
+            label: Some("fields"),
+        });
+        let stamps = match passes_wanted {
+            Passes::Stamped(_) => Some(Stamps::new(device, passes.len())),
+            _ => None,
+        };
+        if !matches!(passes_wanted, Passes::Timed(_)) {
+            for (i, p) in passes.iter().enumerate().filter(|(_, p)| wanted(p.label)) {
+                p.record_stamped(&mut encoder, stamps.as_ref().map(|s| s.writes(i)));
+            }
         }
-        self.ctx.queue.submit([encoder.finish()]);
+        if let Some(stamps) = &stamps {
+            stamps.resolve(&mut encoder);
+        }
+        after(&mut encoder, &out);
+        let index = self.ctx.queue.submit([encoder.finish()]);
         self.ctx.check("the field passes")?;
-        Ok(out)
+        if let (Some(stamps), Passes::Stamped(list)) = (&stamps, passes_wanted) {
+            let ms = stamps.read(&self.ctx)?;
+            let mut list = list.lock().map_err(|_| GpuError::Validation {
+                what: "pass timings".into(),
+                reason: "lock poisoned".into(),
+            })?;
+            list.extend(passes.iter().map(|p| p.label).zip(ms));
+        }
+        Ok((out, index))
     }
 
     /// Copies every field back to the CPU.
@@ -430,22 +462,119 @@ impl GpuFieldEngine {
         Ok(fields.raw_from(&data))
     }
 
-    /// Runs every pass for each glyph of a batch, then reads every glyph's fields back
-    /// through one mapped buffer: the CPU waits for the GPU once per batch instead of once
-    /// per glyph. Results are in the order of `preps`.
+    /// Computes a batch of glyphs in one submission (each pass dispatched once for all of
+    /// them, over shared buffers) and reads every glyph's fields back through one mapped
+    /// buffer. Results are in the order of `preps`.
     pub fn compute_batch(&self, preps: &[&Prepared]) -> Result<Vec<RawFields>, GpuError> {
-        let fields = preps
+        let submitted = self.submit_batch(preps)?;
+        self.finish_batch(submitted)
+    }
+
+    /// Queues a batch: its passes and the copy of its fields into a mappable buffer, in one
+    /// submission. The CPU is free until [`Self::finish_batch`]; queueing the next batch
+    /// first keeps the GPU busy while this one is read.
+    pub fn submit_batch(&self, preps: &[&Prepared]) -> Result<SubmittedBatch, GpuError> {
+        let pixels: u64 = preps.iter().map(|p| (p.grid.size as u64).pow(2)).sum();
+        let field_bytes = pixels * 4;
+        let staging = self.ctx.device.create_buffer(&wgpu::BufferDescriptor {
+            label: Some("fields.batch.staging"),
+            size: (field_bytes * GpuFields::READABLE as u64).max(4),
+            usage: wgpu::BufferUsages::MAP_READ | wgpu::BufferUsages::COPY_DST,
+            mapped_at_creation: false,
+        });
+        if preps.is_empty() {
+            return Ok(SubmittedBatch {
+                staging,
+                index: None,
+                slots: Vec::new(),
+                field_bytes,
+            });
+        }
+        let (batch, index) = self.run_batch(preps, Passes::All, None, |encoder, batch| {
+            for (i, field) in batch.fields.iter().enumerate() {
+                encoder.copy_buffer_to_buffer(
+                    field,
+                    0,
+                    &staging,
+                    i as u64 * field_bytes,
+                    field_bytes,
+                );
+            }
+        })?;
+        Ok(SubmittedBatch {
+            staging,
+            index: Some(index),
+            slots: batch.slots,
+            field_bytes,
+        })
+    }
+
+    /// Waits for a queued batch (only for it, not for batches queued after it) and splits
+    /// its fields glyph by glyph.
+    pub fn finish_batch(&self, batch: SubmittedBatch) -> Result<Vec<RawFields>, GpuError> {
+        let Some(index) = batch.index else {
+            return Ok(Vec::new());
+        };
+        let fail = |reason: String| GpuError::ReadBack {
+            what: "a batch of fields".to_string(),
+            reason,
+        };
+        let slice = batch.staging.slice(..);
+        let (tx, rx) = std::sync::mpsc::channel();
+        slice.map_async(wgpu::MapMode::Read, move |r| {
+            let _sent = tx.send(r);
+        });
+        self.ctx
+            .device
+            .poll(wgpu::PollType::Wait {
+                submission_index: Some(index),
+                timeout: None,
+            })
+            .map_err(|e| fail(e.to_string()))?;
+        rx.recv()
+            .map_err(|e| fail(e.to_string()))?
+            .map_err(|e| fail(e.to_string()))?;
+        self.ctx.check("a batch of fields")?;
+        let view = slice.get_mapped_range().map_err(|e| fail(e.to_string()))?;
+        let bytes = batch.field_bytes as usize;
+        let fields = batch
+            .slots
             .iter()
-            .map(|prep| self.dispatch(prep))
-            .collect::<Result<Vec<_>, _>>()?;
-        let sources: Vec<(&wgpu::Buffer, u64)> =
-            fields.iter().flat_map(GpuFields::readable).collect();
-        let data = self.ctx.read_buffers("a batch of fields", &sources)?;
-        Ok(fields
-            .iter()
-            .zip(data.chunks(GpuFields::READABLE))
-            .map(|(f, d)| f.raw_from(d))
-            .collect())
+            .map(|slot| {
+                let range = slot.byte_range();
+                let data: Vec<Vec<u8>> = (0..GpuFields::READABLE)
+                    .map(|i| view[i * bytes..][range.clone()].to_vec())
+                    .collect();
+                GpuFields::raw_from_size(slot.params.size, &data)
+            })
+            .collect();
+        drop(view);
+        batch.staging.unmap();
+        Ok(fields)
+    }
+
+    /// Each pass's GPU time in milliseconds for a whole batch computed in one submission,
+    /// from timestamp queries; `None` where the device has none.
+    pub fn pass_gpu_times(
+        &self,
+        preps: &[&Prepared],
+    ) -> Result<Option<Vec<(&'static str, f64)>>, GpuError> {
+        if preps.is_empty()
+            || !self
+                .ctx
+                .device
+                .features()
+                .contains(wgpu::Features::TIMESTAMP_QUERY)
+        {
+            return Ok(None);
+        }
+        let times = std::sync::Mutex::new(Vec::new());
+        self.run_batch(preps, Passes::Stamped(&times), None, |_, _| {})?;
+        let times = times.into_inner().map_err(|_| GpuError::Validation {
+            what: "pass timings".into(),
+            reason: "lock poisoned".into(),
+        })?;
+        Ok(Some(times))
     }
 
     /// Runs every pass on its own and returns each pass's wall time in milliseconds.
@@ -574,29 +703,233 @@ fn field_texture(
     })
 }
 
-/// Records one field pass as its own compute pass (wgpu orders storage writes between
-/// passes), over `groups × groups` workgroups.
-fn record_pass(
-    encoder: &mut wgpu::CommandEncoder,
-    label: &str,
-    pipeline: &wgpu::ComputePipeline,
-    group: &wgpu::BindGroup,
-    groups: u32,
-) {
-    let mut pass = encoder.begin_compute_pass(&wgpu::ComputePassDescriptor {
-        label: Some(label),
-        timestamp_writes: None,
-    });
-    pass.set_pipeline(pipeline);
-    pass.set_bind_group(0, group, &[]);
-    pass.dispatch_workgroups(groups, groups, 1);
+/// One field pass, ready to record: its bind group and its workgroup counts.
+struct Pass {
+    label: &'static str,
+    pipeline: wgpu::ComputePipeline,
+    group: wgpu::BindGroup,
+    groups: [u32; 3],
+}
+
+impl Pass {
+    /// Records the pass as its own compute pass (wgpu orders storage writes between
+    /// passes).
+    fn record(&self, encoder: &mut wgpu::CommandEncoder) {
+        self.record_stamped(encoder, None);
+    }
+
+    /// [`Self::record`], writing timestamps at the pass's start and end.
+    fn record_stamped(
+        &self,
+        encoder: &mut wgpu::CommandEncoder,
+        timestamp_writes: Option<wgpu::ComputePassTimestampWrites>,
+    ) {
+        let mut pass = encoder.begin_compute_pass(&wgpu::ComputePassDescriptor {
+            label: Some(self.label),
+            timestamp_writes,
+        });
+        pass.set_pipeline(&self.pipeline);
+        pass.set_bind_group(0, &self.group, &[]);
+        let [x, y, z] = self.groups;
+        pass.dispatch_workgroups(x, y, z);
+    }
+}
+
+/// Two timestamps per pass (start, end), resolved into a buffer that is read back.
+struct Stamps {
+    set: wgpu::QuerySet,
+    resolved: wgpu::Buffer,
+    count: u32,
+}
+
+impl Stamps {
+    fn new(device: &wgpu::Device, passes: usize) -> Self {
+        let count = 2 * passes as u32;
+        Stamps {
+            set: device.create_query_set(&wgpu::QuerySetDescriptor {
+                label: Some("fields.timestamps"),
+                ty: wgpu::QueryType::Timestamp,
+                count,
+            }),
+            resolved: device.create_buffer(&wgpu::BufferDescriptor {
+                label: Some("fields.timestamps.resolved"),
+                size: count as u64 * 8,
+                usage: wgpu::BufferUsages::QUERY_RESOLVE | wgpu::BufferUsages::COPY_SRC,
+                mapped_at_creation: false,
+            }),
+            count,
+        }
+    }
+
+    fn writes(&self, pass: usize) -> wgpu::ComputePassTimestampWrites<'_> {
+        wgpu::ComputePassTimestampWrites {
+            query_set: &self.set,
+            beginning_of_pass_write_index: Some(2 * pass as u32),
+            end_of_pass_write_index: Some(2 * pass as u32 + 1),
+        }
+    }
+
+    fn resolve(&self, encoder: &mut wgpu::CommandEncoder) {
+        encoder.resolve_query_set(&self.set, 0..self.count, &self.resolved, 0);
+    }
+
+    /// Each pass's time in milliseconds.
+    fn read(&self, ctx: &GpuContext) -> Result<Vec<f64>, GpuError> {
+        let data = ctx.read_buffers(
+            "the pass timestamps",
+            &[(&self.resolved, self.count as u64 * 8)],
+        )?;
+        let ticks: Vec<u64> = bytemuck::pod_collect_to_vec(&data[0]);
+        let ns_per_tick = ctx.queue.get_timestamp_period() as f64;
+        Ok(ticks
+            .chunks_exact(2)
+            .map(|t| t[1].saturating_sub(t[0]) as f64 * ns_per_tick / 1e6)
+            .collect())
+    }
+}
+
+/// Where one glyph's data lies in a batch's shared buffers, as offsets in elements of
+/// each buffer. Keep in sync with `struct Glyph` in `shaders/common.wgsl`.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, bytemuck::Pod, bytemuck::Zeroable)]
+pub struct GlyphSlot {
+    pub params: FieldParams,
+    pub lines: u32,
+    pub tiles: u32,
+    pub tile_items: u32,
+    pub rows: u32,
+    pub row_items: u32,
+    pub pixels: u32,
+    pub coarse: u32,
+    pub weights: u32,
+    pub parts: u32,
+    pub part_count: u32,
+    pub _pad: [u32; 2],
+}
+
+const _: () = assert!(std::mem::size_of::<GlyphSlot>() == 96);
+
+impl GlyphSlot {
+    /// The glyph's pixel count.
+    fn pixels(&self) -> u64 {
+        (self.params.size as u64).pow(2)
+    }
+
+    /// The glyph's bytes in each of the batch's field buffers.
+    fn byte_range(&self) -> std::ops::Range<usize> {
+        let start = self.pixels as usize * 4;
+        start..start + self.pixels() as usize * 4
+    }
+}
+
+/// A batch's inputs, concatenated glyph after glyph, with each glyph's slot.
+struct PackedBatch {
+    slots: Vec<GlyphSlot>,
+    lines: Vec<[f32; 4]>,
+    tile_start: Vec<u32>,
+    tile_items: Vec<u32>,
+    row_start: Vec<u32>,
+    row_items: Vec<u32>,
+    part_of: Vec<u32>,
+    weights: Vec<f32>,
+    /// Field pixels and density-grid pixels in all.
+    pixels: u64,
+    coarse: u64,
+    /// The largest glyph's side, and its density grid's.
+    largest: u32,
+    largest_density: u32,
+}
+
+impl PackedBatch {
+    fn new(preps: &[&Prepared]) -> Self {
+        let mut b = PackedBatch {
+            slots: Vec::with_capacity(preps.len()),
+            lines: Vec::new(),
+            tile_start: Vec::new(),
+            tile_items: Vec::new(),
+            row_start: Vec::new(),
+            row_items: Vec::new(),
+            part_of: Vec::new(),
+            weights: Vec::new(),
+            pixels: 0,
+            coarse: 0,
+            largest: 0,
+            largest_density: 0,
+        };
+        let len = |v: usize| v as u32;
+        for prep in preps {
+            let p = &prep.params;
+            // A glyph whose boundary has no parts still reads part 0 (as the CPU twin does).
+            let parts = if prep.boundary.part_of.is_empty() {
+                &[0][..]
+            } else {
+                &prep.boundary.part_of[..]
+            };
+            let weights = super::cpu::density_weights(p);
+            b.slots.push(GlyphSlot {
+                params: *p,
+                lines: len(b.lines.len()),
+                tiles: len(b.tile_start.len()),
+                tile_items: len(b.tile_items.len()),
+                rows: len(b.row_start.len()),
+                row_items: len(b.row_items.len()),
+                pixels: b.pixels as u32,
+                coarse: b.coarse as u32,
+                weights: len(b.weights.len()),
+                parts: len(b.part_of.len()),
+                part_count: len(parts.len()),
+                _pad: [0; 2],
+            });
+            b.lines.extend_from_slice(&prep.lines);
+            b.tile_start.extend_from_slice(&prep.tile_start);
+            b.tile_items.extend_from_slice(&prep.tile_items);
+            b.row_start.extend_from_slice(&prep.row_start);
+            b.row_items.extend_from_slice(&prep.row_items);
+            b.part_of.extend_from_slice(parts);
+            b.weights.extend_from_slice(&weights);
+            b.pixels += (p.size as u64).pow(2);
+            b.coarse += (p.density_size as u64).pow(2);
+            b.largest = b.largest.max(p.size);
+            b.largest_density = b.largest_density.max(p.density_size);
+        }
+        // wgpu refuses zero-sized storage buffers.
+        for v in [
+            &mut b.tile_items,
+            &mut b.row_items,
+            &mut b.tile_start,
+            &mut b.row_start,
+        ] {
+            if v.is_empty() {
+                v.push(0);
+            }
+        }
+        if b.lines.is_empty() {
+            b.lines.push([0.0; 4]);
+        }
+        if b.weights.is_empty() {
+            b.weights.push(0.0);
+        }
+        b
+    }
+}
+
+/// A batch queued by [`GpuFieldEngine::submit_batch`]: the buffer its fields are copied
+/// into, its submission (none for an empty batch), and where each glyph lies.
+pub struct SubmittedBatch {
+    staging: wgpu::Buffer,
+    index: Option<wgpu::SubmissionIndex>,
+    slots: Vec<GlyphSlot>,
+    /// Bytes of each field in the batch (every glyph's).
+    field_bytes: u64,
+}
+
+/// A batch's field buffers on the GPU, in [`GpuFields::readable`]'s order, and where each
+/// glyph lies in them.
+struct BatchBuffers {
+    fields: [wgpu::Buffer; GpuFields::READABLE],
+    slots: Vec<GlyphSlot>,
 }
 
 fn b(buffer: &wgpu::Buffer) -> Option<wgpu::BindingResource<'_>> {
     Some(buffer.as_entire_binding())
-}
-
-/// wgpu refuses zero-sized storage buffers.
-fn nonempty(v: &[u32]) -> Vec<u32> {
-    if v.is_empty() { vec![0] } else { v.to_vec() }
 }

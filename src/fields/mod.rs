@@ -301,9 +301,9 @@ impl FieldEngine {
 
     /// Computes the fields of many glyphs, in the order of `outlines`. On the CPU twins
     /// each glyph runs on a worker of rayon's pool. On the GPU the glyphs are prepared on
-    /// the workers, computed in batches with one wait per batch
-    /// ([`GpuFieldEngine::compute_batch`], at most [`GPU_BATCH_BYTES`] of fields read back
-    /// at once), and finished on the workers.
+    /// the workers, computed in batches ([`GpuFieldEngine::submit_batch`]: each pass
+    /// dispatched once per batch, at most [`GPU_BATCH_BYTES`] of fields read back at once,
+    /// the next batch queued before one is read), and finished on the workers.
     pub fn compute_many(
         &self,
         outlines: &[&Outline],
@@ -335,6 +335,8 @@ impl FieldEngine {
             .enumerate()
             .filter_map(|(i, p)| p.as_ref().ok().map(|(prep, _)| (i, prep)))
             .collect();
+        // Batches of at most GPU_BATCH_BYTES of fields (and at least one glyph).
+        let mut chunks: Vec<&[(usize, &Prepared)]> = Vec::new();
         let mut start = 0;
         while start < ready.len() {
             let mut bytes = 0;
@@ -343,10 +345,22 @@ impl FieldEngine {
                 bytes += 7 * 4 * (ready[end].1.grid.size as u64).pow(2);
                 end += 1;
             }
-            let chunk = &ready[start..end];
-            let began = Instant::now();
+            chunks.push(&ready[start..end]);
+            start = end;
+        }
+        let submit = |chunk: &[(usize, &Prepared)]| {
             let preps: Vec<&Prepared> = chunk.iter().map(|(_, p)| *p).collect();
-            match gpu.compute_batch(&preps) {
+            (Instant::now(), gpu.submit_batch(&preps))
+        };
+        let mut queued = chunks.first().map(|chunk| submit(chunk));
+        for (k, chunk) in chunks.iter().enumerate() {
+            let (began, submitted) = queued
+                .take()
+                .expect("each batch is queued before it is read");
+            // The next batch goes to the GPU before this one is read back: the GPU computes
+            // it while the CPU waits for and copies out this one.
+            queued = chunks.get(k + 1).map(|next| submit(next));
+            match submitted.and_then(|batch| gpu.finish_batch(batch)) {
                 Ok(fields) => {
                     let ms = began.elapsed().as_secs_f64() * 1e3 / chunk.len() as f64;
                     for ((i, _), f) in chunk.iter().zip(fields) {
@@ -356,7 +370,7 @@ impl FieldEngine {
                 // A failed batch is computed again glyph by glyph, so that each error
                 // names its own glyph and the others still come through.
                 Err(_) => {
-                    for (i, prep) in chunk {
+                    for (i, prep) in chunk.iter() {
                         let began = Instant::now();
                         raw[*i] = Some(
                             gpu.compute(prep)
@@ -365,7 +379,6 @@ impl FieldEngine {
                     }
                 }
             }
-            start = end;
         }
         use rayon::prelude::*;
         prepared
