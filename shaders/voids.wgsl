@@ -5,14 +5,14 @@
 // Components are labelled by union–find on a label buffer with atomicMin (Playne &
 // Hawick's equivalence algorithm): every pixel starts as its own root; each pixel unites
 // with its earlier neighbours of the same class; a final pass points every pixel at its
-// root. A root is always the smallest pixel index of its component, so the labels do not
+// root. The start (each pixel its own label, and the voids field: max(sdf, 0)) is written
+// by the distance pass, which has both at hand. A root is always the smallest pixel index of its component, so the labels do not
 // depend on the order the GPU runs in, and the CPU twin gets the same numbers.
 // Empty space is 4-connected, ink 8-connected (the usual pairing, so a diagonal gap in the
 // ink never joins two voids).
 
 @group(0) @binding(1) var<storage, read> sdf: array<f32>;
 @group(0) @binding(2) var<storage, read_write> labels: array<atomic<u32>>;
-@group(0) @binding(3) var<storage, read_write> voids: array<f32>;
 
 fn is_ink(i: u32) -> bool {
     return sdf[at_px(i)] < 0.0;
@@ -52,18 +52,6 @@ fn unite(i: u32, j: u32) {
             break;
         }
     }
-}
-
-@compute @workgroup_size(8, 8)
-fn init(@builtin(global_invocation_id) id: vec3<u32>) {
-    select_glyph(id.z);
-    let n = params.size;
-    if id.x >= n || id.y >= n {
-        return;
-    }
-    let i = pixel_index(id.y, id.x);
-    atomicStore(&labels[at_px(i)], i);
-    voids[at_px(i)] = max(sdf[at_px(i)], 0.0);
 }
 
 @compute @workgroup_size(8, 8)

@@ -23,7 +23,6 @@ pub struct GpuFieldEngine {
     blur_rows: wgpu::ComputePipeline,
     blur_columns: wgpu::ComputePipeline,
     density_up: wgpu::ComputePipeline,
-    cc_init: wgpu::ComputePipeline,
     cc_merge: wgpu::ComputePipeline,
     cc_compress: wgpu::ComputePipeline,
     regions: wgpu::ComputePipeline,
@@ -150,7 +149,6 @@ impl GpuFieldEngine {
             blur_rows: pipeline("fields.density.rows", &density, "blur_rows"),
             density_up: pipeline("fields.density.upsample", &density, "upsample"),
             blur_columns: pipeline("fields.density.columns", &density, "blur_columns"),
-            cc_init: pipeline("fields.voids.init", &voids, "init"),
             cc_merge: pipeline("fields.voids.merge", &voids, "merge"),
             cc_compress: pipeline("fields.voids.compress", &voids, "compress"),
             regions: pipeline("fields.regions", &regions, "main"),
@@ -233,16 +231,8 @@ impl GpuFieldEngine {
         let glyphs = init("fields.glyphs", bytemuck::cast_slice(&packed.slots));
         let lines = init("fields.lines", bytemuck::cast_slice(&packed.lines));
         let part_of = init("fields.part_of", bytemuck::cast_slice(&packed.part_of));
-        let tile_start = init(
-            "fields.tile_start",
-            bytemuck::cast_slice(&packed.tile_start),
-        );
-        let tile_items = init(
-            "fields.tile_items",
-            bytemuck::cast_slice(&packed.tile_items),
-        );
-        let row_start = init("fields.row_start", bytemuck::cast_slice(&packed.row_start));
-        let row_items = init("fields.row_items", bytemuck::cast_slice(&packed.row_items));
+        let starts = init("fields.starts", bytemuck::cast_slice(&packed.starts));
+        let items = init("fields.items", bytemuck::cast_slice(&packed.items));
         let weights = init(
             "fields.density.weights",
             bytemuck::cast_slice(&packed.weights),
@@ -329,12 +319,12 @@ impl GpuFieldEngine {
                 &self.distance,
                 &[
                     b(&lines),
-                    b(&tile_start),
-                    b(&tile_items),
-                    b(&row_start),
-                    b(&row_items),
+                    b(&starts),
+                    b(&items),
                     b(sdf),
                     b(nearest),
+                    b(labels),
+                    b(voids),
                 ],
             ),
             pass("fields.curvature", &self.curvature, &[b(sdf), b(curvature)]),
@@ -357,11 +347,6 @@ impl GpuFieldEngine {
                 "fields.density.upsample",
                 &self.density_up,
                 &[b(&density_a), b(density)],
-            ),
-            pass(
-                "fields.voids.init",
-                &self.cc_init,
-                &[b(sdf), b(labels), b(voids)],
             ),
             pass("fields.voids.merge", &self.cc_merge, &[b(sdf), b(labels)]),
             pass(
@@ -826,10 +811,10 @@ impl GlyphSlot {
 struct PackedBatch {
     slots: Vec<GlyphSlot>,
     lines: Vec<[f32; 4]>,
-    tile_start: Vec<u32>,
-    tile_items: Vec<u32>,
-    row_start: Vec<u32>,
-    row_items: Vec<u32>,
+    /// Tile starts and row starts, glyph after glyph (see `shaders/distance.wgsl`).
+    starts: Vec<u32>,
+    /// Tile items and row items, glyph after glyph.
+    items: Vec<u32>,
     part_of: Vec<u32>,
     weights: Vec<f32>,
     /// Field pixels and density-grid pixels in all.
@@ -845,10 +830,8 @@ impl PackedBatch {
         let mut b = PackedBatch {
             slots: Vec::with_capacity(preps.len()),
             lines: Vec::new(),
-            tile_start: Vec::new(),
-            tile_items: Vec::new(),
-            row_start: Vec::new(),
-            row_items: Vec::new(),
+            starts: Vec::new(),
+            items: Vec::new(),
             part_of: Vec::new(),
             weights: Vec::new(),
             pixels: 0,
@@ -869,10 +852,10 @@ impl PackedBatch {
             b.slots.push(GlyphSlot {
                 params: *p,
                 lines: len(b.lines.len()),
-                tiles: len(b.tile_start.len()),
-                tile_items: len(b.tile_items.len()),
-                rows: len(b.row_start.len()),
-                row_items: len(b.row_items.len()),
+                tiles: len(b.starts.len()),
+                tile_items: len(b.items.len()),
+                rows: len(b.starts.len() + prep.tile_start.len()),
+                row_items: len(b.items.len() + prep.tile_items.len()),
                 pixels: b.pixels as u32,
                 coarse: b.coarse as u32,
                 weights: len(b.weights.len()),
@@ -881,10 +864,10 @@ impl PackedBatch {
                 _pad: [0; 2],
             });
             b.lines.extend_from_slice(&prep.lines);
-            b.tile_start.extend_from_slice(&prep.tile_start);
-            b.tile_items.extend_from_slice(&prep.tile_items);
-            b.row_start.extend_from_slice(&prep.row_start);
-            b.row_items.extend_from_slice(&prep.row_items);
+            b.starts.extend_from_slice(&prep.tile_start);
+            b.starts.extend_from_slice(&prep.row_start);
+            b.items.extend_from_slice(&prep.tile_items);
+            b.items.extend_from_slice(&prep.row_items);
             b.part_of.extend_from_slice(parts);
             b.weights.extend_from_slice(&weights);
             b.pixels += (p.size as u64).pow(2);
@@ -893,12 +876,7 @@ impl PackedBatch {
             b.largest_density = b.largest_density.max(p.density_size);
         }
         // wgpu refuses zero-sized storage buffers.
-        for v in [
-            &mut b.tile_items,
-            &mut b.row_items,
-            &mut b.tile_start,
-            &mut b.row_start,
-        ] {
+        for v in [&mut b.starts, &mut b.items] {
             if v.is_empty() {
                 v.push(0);
             }
