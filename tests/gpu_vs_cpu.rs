@@ -10,7 +10,7 @@
 mod common;
 
 use hologlyph::fields::{FieldOptions, Prepared, cpu};
-use hologlyph::glyph::{FontSet, samples::COMPARISON_GLYPHS};
+use hologlyph::glyph::{FontSet, Outline, samples::COMPARISON_GLYPHS};
 
 const SIZES: [u32; 2] = [96, 256];
 const SDF_TOLERANCE: f32 = 1e-5;
@@ -204,7 +204,7 @@ fn a_batch_on_the_gpu_gives_each_glyph_what_it_gets_alone() {
 
 /// More glyphs than one batch holds: `compute_many` queues the second batch before it
 /// reads the first back (double buffering). Glyphs on either side of the cut, and the
-/// last, come out as they do alone.
+/// last, come out as they do alone; a later batch that fits reuses the kept buffers.
 #[test]
 fn batches_queued_back_to_back_each_give_what_their_glyphs_get_alone() {
     let fonts = FontSet::bundled();
@@ -233,5 +233,19 @@ fn batches_queued_back_to_back_each_give_what_their_glyphs_get_alone() {
             fields.raw == alone.raw,
             "glyph {i} differs from itself alone"
         );
+    }
+    // Two sets of buffers: the second batch was queued while the first was in flight.
+    let gpu = engine.gpu().expect("a GPU engine");
+    assert_eq!(gpu.batch_buffers_made(), 2);
+    // The first batch's glyphs again in reverse order: they fit the first batch's
+    // buffers, which are used again (holding the last batch's inputs until this one's are
+    // written), and each glyph gets the same fields as before.
+    let reversed: Vec<&Outline> = outlines[..per_batch].iter().rev().collect();
+    let again = engine.compute_many(&reversed, &options);
+    assert_eq!(gpu.batch_buffers_made(), 2, "the kept buffers are reused");
+    for i in [0, per_batch / 2, per_batch - 1] {
+        let before = many[per_batch - 1 - i].as_ref().expect("computes");
+        let now = again[i].as_ref().expect("computes");
+        assert!(now.raw == before.raw, "glyph {i} differs on reused buffers");
     }
 }

@@ -3,9 +3,14 @@
 use ndarray::Array2;
 use wgpu::util::DeviceExt;
 
-use super::{FieldParams, Prepared, RawFields};
+use super::{Prepared, RawFields};
 use crate::gpu::{GpuContext, GpuError};
 use crate::shaders;
+
+mod batch;
+
+use batch::{BatchResources, Capacity, PackedBatch, bind_group};
+pub use batch::{GlyphSlot, SubmittedBatch};
 
 /// Format of the packed field texture: distance, curvature, density, voids.
 pub const FIELD_TEXTURE_FORMAT: wgpu::TextureFormat = wgpu::TextureFormat::Rgba16Float;
@@ -27,6 +32,10 @@ pub struct GpuFieldEngine {
     cc_compress: wgpu::ComputePipeline,
     regions: wgpu::ComputePipeline,
     pack: wgpu::ComputePipeline,
+    /// Buffers of batches already read back, kept for the next batches.
+    spare: std::sync::Mutex<Vec<BatchResources>>,
+    /// Sets of buffers made for queued batches so far.
+    made: std::sync::atomic::AtomicUsize,
 }
 
 /// Which passes to run.
@@ -153,6 +162,8 @@ impl GpuFieldEngine {
             cc_compress: pipeline("fields.voids.compress", &voids, "compress"),
             regions: pipeline("fields.regions", &regions, "main"),
             pack: pipeline("fields.pack", &pack, "main"),
+            spare: Default::default(),
+            made: Default::default(),
             ctx,
         };
         engine.ctx.check("building the field pipelines")?;
@@ -191,8 +202,10 @@ impl GpuFieldEngine {
             field_texture.create_view(&Default::default()),
             region_texture.create_view(&Default::default()),
         ];
-        let (batch, _) = self.run_batch(&[prep], passes_wanted, Some(&views), |_, _| {})?;
-        let [sdf, nearest, curvature, density, voids, labels, region_keys] = batch.fields;
+        let packed = PackedBatch::new(&[prep]);
+        let res = BatchResources::new(self, Capacity::of(&packed), false);
+        self.run_batch(&res, &packed, passes_wanted, Some(&views), |_| {})?;
+        let [sdf, nearest, curvature, density, voids, labels, region_keys] = res.fields;
         Ok(GpuFields {
             size: n,
             sdf,
@@ -207,94 +220,22 @@ impl GpuFieldEngine {
         })
     }
 
-    /// Records and submits `passes` for every glyph of `preps` at once: their inputs and
-    /// outputs packed into shared buffers (each glyph's place in a [`GlyphSlot`]), and each
-    /// pass dispatched once for the whole batch. The pack pass runs only with `textures`
-    /// (one glyph: the field and region texture views). `after` records what follows the
-    /// passes in the same submission (a copy out, say).
+    /// Writes a packed batch into `res`, then records and submits `passes` for all of its
+    /// glyphs at once: each pass dispatched once for the whole batch. The pack pass runs
+    /// only with `textures` (one glyph: the field and region texture views). `after`
+    /// records what follows the passes in the same submission (a copy out, say).
     fn run_batch(
         &self,
-        preps: &[&Prepared],
+        res: &BatchResources,
+        packed: &PackedBatch,
         passes_wanted: Passes<'_>,
         textures: Option<&[wgpu::TextureView; 2]>,
-        after: impl FnOnce(&mut wgpu::CommandEncoder, &BatchBuffers),
-    ) -> Result<(BatchBuffers, wgpu::SubmissionIndex), GpuError> {
+        after: impl FnOnce(&mut wgpu::CommandEncoder),
+    ) -> Result<wgpu::SubmissionIndex, GpuError> {
         let device = &self.ctx.device;
-        let packed = PackedBatch::new(preps);
-        let init = |label: &str, contents: &[u8]| {
-            device.create_buffer_init(&wgpu::util::BufferInitDescriptor {
-                label: Some(label),
-                contents,
-                usage: wgpu::BufferUsages::STORAGE,
-            })
-        };
-        let glyphs = init("fields.glyphs", bytemuck::cast_slice(&packed.slots));
-        let lines = init("fields.lines", bytemuck::cast_slice(&packed.lines));
-        let part_of = init("fields.part_of", bytemuck::cast_slice(&packed.part_of));
-        let starts = init("fields.starts", bytemuck::cast_slice(&packed.starts));
-        let items = init("fields.items", bytemuck::cast_slice(&packed.items));
-        let weights = init(
-            "fields.density.weights",
-            bytemuck::cast_slice(&packed.weights),
-        );
-        let buffer = |label: &str, elements: u64, usage: wgpu::BufferUsages| {
-            device.create_buffer(&wgpu::BufferDescriptor {
-                label: Some(label),
-                size: elements.max(1) * 4,
-                usage: wgpu::BufferUsages::STORAGE | usage,
-                mapped_at_creation: false,
-            })
-        };
-        let field = |label: &str| buffer(label, packed.pixels, wgpu::BufferUsages::COPY_SRC);
-        let out = BatchBuffers {
-            fields: [
-                field("fields.sdf"),
-                field("fields.nearest"),
-                field("fields.curvature"),
-                field("fields.density"),
-                field("fields.voids"),
-                field("fields.labels"),
-                field("fields.region_keys"),
-            ],
-            slots: packed.slots.clone(),
-        };
-        let [sdf, nearest, curvature, density, voids, labels, region_keys] = &out.fields;
-        let density_a = buffer(
-            "fields.density.coarse_a",
-            packed.coarse,
-            wgpu::BufferUsages::empty(),
-        );
-        let density_b = buffer(
-            "fields.density.coarse_b",
-            packed.coarse,
-            wgpu::BufferUsages::empty(),
-        );
-
-        // Resources bind in order from binding 1 (binding 0 is the batch's glyph slots);
-        // `None` skips a binding the entry point does not use.
-        let bind = |pipeline: &wgpu::ComputePipeline,
-                    label: &str,
-                    resources: &[Option<wgpu::BindingResource>]| {
-            let mut entries = vec![wgpu::BindGroupEntry {
-                binding: 0,
-                resource: glyphs.as_entire_binding(),
-            }];
-            entries.extend(resources.iter().enumerate().filter_map(|(i, r)| {
-                r.clone().map(|resource| wgpu::BindGroupEntry {
-                    binding: i as u32 + 1,
-                    resource,
-                })
-            }));
-            device.create_bind_group(&wgpu::BindGroupDescriptor {
-                label: Some(label),
-                layout: &pipeline.get_bind_group_layout(0),
-                entries: &entries,
-            })
-        };
-        let count = preps.len() as u32;
-        let pass = |label: &'static str,
-                    pipeline: &wgpu::ComputePipeline,
-                    resources: &[Option<wgpu::BindingResource>]| {
+        res.write(&self.ctx.queue, packed);
+        let count = packed.slots.len() as u32;
+        let groups = |label: &str| {
             // Passes on the density grid cover fewer pixels.
             let extent =
                 if label.starts_with("fields.density.") && label != "fields.density.upsample" {
@@ -302,78 +243,45 @@ impl GpuFieldEngine {
                 } else {
                     packed.largest
                 };
-            Pass {
+            [
+                extent.div_ceil(WORKGROUP),
+                extent.div_ceil(WORKGROUP),
+                count,
+            ]
+        };
+        let mut passes: Vec<Pass> = res
+            .groups
+            .iter()
+            .map(|(label, pipeline, group)| Pass {
                 label,
                 pipeline: pipeline.clone(),
-                group: bind(pipeline, label, resources),
-                groups: [
-                    extent.div_ceil(WORKGROUP),
-                    extent.div_ceil(WORKGROUP),
-                    count,
-                ],
-            }
-        };
-        let mut passes = vec![
-            pass(
-                "fields.distance",
-                &self.distance,
-                &[
-                    b(&lines),
-                    b(&starts),
-                    b(&items),
-                    b(sdf),
-                    b(nearest),
-                    b(labels),
-                    b(voids),
-                ],
-            ),
-            pass("fields.curvature", &self.curvature, &[b(sdf), b(curvature)]),
-            pass(
-                "fields.density.downsample",
-                &self.density_down,
-                &[b(sdf), b(&density_a)],
-            ),
-            pass(
-                "fields.density.rows",
-                &self.blur_rows,
-                &[b(&density_a), b(&density_b), b(&weights)],
-            ),
-            pass(
-                "fields.density.columns",
-                &self.blur_columns,
-                &[b(&density_b), b(&density_a), b(&weights)],
-            ),
-            pass(
-                "fields.density.upsample",
-                &self.density_up,
-                &[b(&density_a), b(density)],
-            ),
-            pass("fields.voids.merge", &self.cc_merge, &[b(sdf), b(labels)]),
-            pass(
-                "fields.voids.compress",
-                &self.cc_compress,
-                &[None, b(labels)],
-            ),
-            pass(
-                "fields.regions",
-                &self.regions,
-                &[b(sdf), b(labels), b(nearest), b(&part_of), b(region_keys)],
-            ),
-        ];
+                group: group.clone(),
+                groups: groups(label),
+            })
+            .collect();
         if let Some([field_view, region_view]) = textures {
-            passes.push(pass(
-                "fields.pack",
-                &self.pack,
-                &[
-                    b(sdf),
-                    b(curvature),
-                    b(density),
-                    b(voids),
-                    b(region_keys),
-                    Some(wgpu::BindingResource::TextureView(field_view)),
-                    Some(wgpu::BindingResource::TextureView(region_view)),
-                ],
-            ));
+            let [sdf, _, curvature, density, voids, _, region_keys] = &res.fields;
+            let label = "fields.pack";
+            passes.push(Pass {
+                label,
+                pipeline: self.pack.clone(),
+                group: bind_group(
+                    device,
+                    &res.glyphs,
+                    &self.pack,
+                    label,
+                    &[
+                        b(sdf),
+                        b(curvature),
+                        b(density),
+                        b(voids),
+                        b(region_keys),
+                        Some(wgpu::BindingResource::TextureView(field_view)),
+                        Some(wgpu::BindingResource::TextureView(region_view)),
+                    ],
+                ),
+                groups: groups(label),
+            });
         }
         let wanted = |label: &str| match passes_wanted {
             Passes::All | Passes::Timed(_) | Passes::Stamped(_) => true,
@@ -427,7 +335,7 @@ impl GpuFieldEngine {
         if let Some(stamps) = &stamps {
             stamps.resolve(&mut encoder);
         }
-        after(&mut encoder, &out);
+        after(&mut encoder);
         let index = self.ctx.queue.submit([encoder.finish()]);
         self.ctx.check("the field passes")?;
         if let (Some(stamps), Passes::Stamped(list)) = (&stamps, passes_wanted) {
@@ -438,7 +346,7 @@ impl GpuFieldEngine {
             })?;
             list.extend(passes.iter().map(|p| p.label).zip(ms));
         }
-        Ok((out, index))
+        Ok(index)
     }
 
     /// Copies every field back to the CPU.
@@ -457,39 +365,41 @@ impl GpuFieldEngine {
 
     /// Queues a batch: its passes and the copy of its fields into a mappable buffer, in one
     /// submission. The CPU is free until [`Self::finish_batch`]; queueing the next batch
-    /// first keeps the GPU busy while this one is read.
+    /// first keeps the GPU busy while this one is read. The buffers and bind groups of a
+    /// batch that was read back are used again when the next batch fits in them.
     pub fn submit_batch(&self, preps: &[&Prepared]) -> Result<SubmittedBatch, GpuError> {
-        let pixels: u64 = preps.iter().map(|p| (p.grid.size as u64).pow(2)).sum();
-        let field_bytes = pixels * 4;
-        let staging = self.ctx.device.create_buffer(&wgpu::BufferDescriptor {
-            label: Some("fields.batch.staging"),
-            size: (field_bytes * GpuFields::READABLE as u64).max(4),
-            usage: wgpu::BufferUsages::MAP_READ | wgpu::BufferUsages::COPY_DST,
-            mapped_at_creation: false,
-        });
         if preps.is_empty() {
             return Ok(SubmittedBatch {
-                staging,
+                res: None,
                 index: None,
                 slots: Vec::new(),
-                field_bytes,
+                field_bytes: 0,
             });
         }
-        let (batch, index) = self.run_batch(preps, Passes::All, None, |encoder, batch| {
-            for (i, field) in batch.fields.iter().enumerate() {
-                encoder.copy_buffer_to_buffer(
-                    field,
-                    0,
-                    &staging,
-                    i as u64 * field_bytes,
-                    field_bytes,
-                );
+        let packed = PackedBatch::new(preps);
+        let need = Capacity::of(&packed);
+        let res = self.take_spare(&need).unwrap_or_else(|| {
+            self.made.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            BatchResources::new(self, need.with_headroom(), true)
+        });
+        let field_bytes = packed.pixels * 4;
+        let index = self.run_batch(&res, &packed, Passes::All, None, |encoder| {
+            if let Some(staging) = &res.staging {
+                for (i, field) in res.fields.iter().enumerate() {
+                    encoder.copy_buffer_to_buffer(
+                        field,
+                        0,
+                        staging,
+                        i as u64 * field_bytes,
+                        field_bytes,
+                    );
+                }
             }
         })?;
         Ok(SubmittedBatch {
-            staging,
+            res: Some(res),
             index: Some(index),
-            slots: batch.slots,
+            slots: packed.slots,
             field_bytes,
         })
     }
@@ -497,14 +407,19 @@ impl GpuFieldEngine {
     /// Waits for a queued batch (only for it, not for batches queued after it) and splits
     /// its fields glyph by glyph.
     pub fn finish_batch(&self, batch: SubmittedBatch) -> Result<Vec<RawFields>, GpuError> {
-        let Some(index) = batch.index else {
+        let (Some(res), Some(index)) = (batch.res, batch.index) else {
             return Ok(Vec::new());
         };
         let fail = |reason: String| GpuError::ReadBack {
             what: "a batch of fields".to_string(),
             reason,
         };
-        let slice = batch.staging.slice(..);
+        let staging = res
+            .staging
+            .as_ref()
+            .ok_or_else(|| fail("the batch has no staging buffer".into()))?;
+        let bytes = batch.field_bytes as usize;
+        let slice = staging.slice(..(bytes * GpuFields::READABLE) as u64);
         let (tx, rx) = std::sync::mpsc::channel();
         slice.map_async(wgpu::MapMode::Read, move |r| {
             let _sent = tx.send(r);
@@ -521,7 +436,6 @@ impl GpuFieldEngine {
             .map_err(|e| fail(e.to_string()))?;
         self.ctx.check("a batch of fields")?;
         let view = slice.get_mapped_range().map_err(|e| fail(e.to_string()))?;
-        let bytes = batch.field_bytes as usize;
         let fields = batch
             .slots
             .iter()
@@ -534,8 +448,33 @@ impl GpuFieldEngine {
             })
             .collect();
         drop(view);
-        batch.staging.unmap();
+        staging.unmap();
+        self.give_back(res);
         Ok(fields)
+    }
+
+    /// How many sets of buffers [`Self::submit_batch`] has made (other batches reused
+    /// them).
+    pub fn batch_buffers_made(&self) -> usize {
+        self.made.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// A kept set of batch buffers that holds `need`.
+    fn take_spare(&self, need: &Capacity) -> Option<BatchResources> {
+        let mut spare = self.spare.lock().ok()?;
+        let i = spare.iter().position(|r| r.capacity.holds(need))?;
+        Some(spare.swap_remove(i))
+    }
+
+    /// Keeps a read-back batch's buffers for the next batch: two sets at most (one
+    /// computing while the other is read).
+    fn give_back(&self, res: BatchResources) {
+        if let Ok(mut spare) = self.spare.lock() {
+            spare.push(res);
+            if spare.len() > 2 {
+                spare.remove(0);
+            }
+        }
     }
 
     /// Each pass's GPU time in milliseconds for a whole batch computed in one submission,
@@ -553,8 +492,10 @@ impl GpuFieldEngine {
         {
             return Ok(None);
         }
+        let packed = PackedBatch::new(preps);
+        let res = BatchResources::new(self, Capacity::of(&packed), false);
         let times = std::sync::Mutex::new(Vec::new());
-        self.run_batch(preps, Passes::Stamped(&times), None, |_, _| {})?;
+        self.run_batch(&res, &packed, Passes::Stamped(&times), None, |_| {})?;
         let times = times.into_inner().map_err(|_| GpuError::Validation {
             what: "pass timings".into(),
             reason: "lock poisoned".into(),
@@ -771,141 +712,6 @@ impl Stamps {
             .map(|t| t[1].saturating_sub(t[0]) as f64 * ns_per_tick / 1e6)
             .collect())
     }
-}
-
-/// Where one glyph's data lies in a batch's shared buffers, as offsets in elements of
-/// each buffer. Keep in sync with `struct Glyph` in `shaders/common.wgsl`.
-#[repr(C)]
-#[derive(Clone, Copy, Debug, bytemuck::Pod, bytemuck::Zeroable)]
-pub struct GlyphSlot {
-    pub params: FieldParams,
-    pub lines: u32,
-    pub tiles: u32,
-    pub tile_items: u32,
-    pub rows: u32,
-    pub row_items: u32,
-    pub pixels: u32,
-    pub coarse: u32,
-    pub weights: u32,
-    pub parts: u32,
-    pub part_count: u32,
-    pub _pad: [u32; 2],
-}
-
-const _: () = assert!(std::mem::size_of::<GlyphSlot>() == 96);
-
-impl GlyphSlot {
-    /// The glyph's pixel count.
-    fn pixels(&self) -> u64 {
-        (self.params.size as u64).pow(2)
-    }
-
-    /// The glyph's bytes in each of the batch's field buffers.
-    fn byte_range(&self) -> std::ops::Range<usize> {
-        let start = self.pixels as usize * 4;
-        start..start + self.pixels() as usize * 4
-    }
-}
-
-/// A batch's inputs, concatenated glyph after glyph, with each glyph's slot.
-struct PackedBatch {
-    slots: Vec<GlyphSlot>,
-    lines: Vec<[f32; 4]>,
-    /// Tile starts and row starts, glyph after glyph (see `shaders/distance.wgsl`).
-    starts: Vec<u32>,
-    /// Tile items and row items, glyph after glyph.
-    items: Vec<u32>,
-    part_of: Vec<u32>,
-    weights: Vec<f32>,
-    /// Field pixels and density-grid pixels in all.
-    pixels: u64,
-    coarse: u64,
-    /// The largest glyph's side, and its density grid's.
-    largest: u32,
-    largest_density: u32,
-}
-
-impl PackedBatch {
-    fn new(preps: &[&Prepared]) -> Self {
-        let mut b = PackedBatch {
-            slots: Vec::with_capacity(preps.len()),
-            lines: Vec::new(),
-            starts: Vec::new(),
-            items: Vec::new(),
-            part_of: Vec::new(),
-            weights: Vec::new(),
-            pixels: 0,
-            coarse: 0,
-            largest: 0,
-            largest_density: 0,
-        };
-        let len = |v: usize| v as u32;
-        for prep in preps {
-            let p = &prep.params;
-            // A glyph whose boundary has no parts still reads part 0 (as the CPU twin does).
-            let parts = if prep.boundary.part_of.is_empty() {
-                &[0][..]
-            } else {
-                &prep.boundary.part_of[..]
-            };
-            let weights = super::cpu::density_weights(p);
-            b.slots.push(GlyphSlot {
-                params: *p,
-                lines: len(b.lines.len()),
-                tiles: len(b.starts.len()),
-                tile_items: len(b.items.len()),
-                rows: len(b.starts.len() + prep.tile_start.len()),
-                row_items: len(b.items.len() + prep.tile_items.len()),
-                pixels: b.pixels as u32,
-                coarse: b.coarse as u32,
-                weights: len(b.weights.len()),
-                parts: len(b.part_of.len()),
-                part_count: len(parts.len()),
-                _pad: [0; 2],
-            });
-            b.lines.extend_from_slice(&prep.lines);
-            b.starts.extend_from_slice(&prep.tile_start);
-            b.starts.extend_from_slice(&prep.row_start);
-            b.items.extend_from_slice(&prep.tile_items);
-            b.items.extend_from_slice(&prep.row_items);
-            b.part_of.extend_from_slice(parts);
-            b.weights.extend_from_slice(&weights);
-            b.pixels += (p.size as u64).pow(2);
-            b.coarse += (p.density_size as u64).pow(2);
-            b.largest = b.largest.max(p.size);
-            b.largest_density = b.largest_density.max(p.density_size);
-        }
-        // wgpu refuses zero-sized storage buffers.
-        for v in [&mut b.starts, &mut b.items] {
-            if v.is_empty() {
-                v.push(0);
-            }
-        }
-        if b.lines.is_empty() {
-            b.lines.push([0.0; 4]);
-        }
-        if b.weights.is_empty() {
-            b.weights.push(0.0);
-        }
-        b
-    }
-}
-
-/// A batch queued by [`GpuFieldEngine::submit_batch`]: the buffer its fields are copied
-/// into, its submission (none for an empty batch), and where each glyph lies.
-pub struct SubmittedBatch {
-    staging: wgpu::Buffer,
-    index: Option<wgpu::SubmissionIndex>,
-    slots: Vec<GlyphSlot>,
-    /// Bytes of each field in the batch (every glyph's).
-    field_bytes: u64,
-}
-
-/// A batch's field buffers on the GPU, in [`GpuFields::readable`]'s order, and where each
-/// glyph lies in them.
-struct BatchBuffers {
-    fields: [wgpu::Buffer; GpuFields::READABLE],
-    slots: Vec<GlyphSlot>,
 }
 
 fn b(buffer: &wgpu::Buffer) -> Option<wgpu::BindingResource<'_>> {
