@@ -9,11 +9,16 @@ use std::path::Path;
 use super::{DescriptorCache, Neighbour, Space};
 use crate::fields::descriptor::Descriptor;
 use crate::fields::{BackendChoice, FieldEngine, FieldOptions};
-use crate::glyph::FontSet;
+use crate::glyph::{FontSet, Outline};
 use crate::library::Library;
 
 /// Scalar features before the histogram in [`Descriptor::embedding`].
 const SCALAR_FEATURES: usize = 7;
+
+/// Glyphs computed at a time while building the index: their fields are dropped once
+/// their descriptors are taken (10,000 glyphs' fields at 96² would be 2.6 GB).
+const SHAPE_CHUNK: usize = 256;
+
 /// The whole curvature histogram weighs as much as this many scalar features.
 const HISTOGRAM_WEIGHT: f32 = 3.0;
 
@@ -61,7 +66,6 @@ impl ShapeIndex {
         previous: Option<(&Library, &ShapeIndex)>,
         cache_dir: Option<&Path>,
     ) -> Self {
-        let engine = FieldEngine::new(BackendChoice::Cpu);
         let fonts = FontSet::bundled();
         let options = FieldOptions::default().with_size(size);
         let reused = |i: usize| {
@@ -86,21 +90,35 @@ impl ShapeIndex {
         let known: Vec<Option<Option<Descriptor>>> = (0..library.symbols.len())
             .map(|i| reused(i).or_else(|| cache.as_mut().and_then(|c| c.get(keys[i])).map(Some)))
             .collect();
-        let computed = crate::fields::batch::map_batch(
-            library.symbols.len(),
-            |i| {
-                if known[i].is_some() {
-                    return None;
+        let todo: Vec<usize> = (0..known.len()).filter(|&i| known[i].is_none()).collect();
+        let mut computed: Vec<Option<Descriptor>> = vec![None; known.len()];
+        // The engine only when there is something to compute: opening a GPU costs more
+        // than a warm index takes. `Auto` is the GPU batch path on a hardware GPU and the
+        // CPU twins otherwise; chunks keep only descriptors, not every glyph's fields.
+        if !todo.is_empty() {
+            let engine = FieldEngine::new(BackendChoice::Auto);
+            for chunk in todo.chunks(SHAPE_CHUNK) {
+                let outlines: Vec<Option<Outline>> = crate::fields::batch::map_batch(
+                    chunk.len(),
+                    |k| {
+                        library
+                            .outline(&library.symbols[chunk[k]].glyph, &fonts)
+                            .ok()
+                    },
+                    |_, _| {},
+                );
+                let drawn: Vec<(usize, &Outline)> = chunk
+                    .iter()
+                    .zip(&outlines)
+                    .filter_map(|(&i, o)| o.as_ref().map(|o| (i, o)))
+                    .collect();
+                let refs: Vec<&Outline> = drawn.iter().map(|(_, o)| *o).collect();
+                for ((i, _), fields) in drawn.iter().zip(engine.compute_many(&refs, &options)) {
+                    computed[*i] = fields.ok().map(|f| f.descriptor);
                 }
-                let outline = library.outline(&library.symbols[i].glyph, &fonts).ok()?;
-                engine
-                    .compute(&outline, &options)
-                    .ok()
-                    .map(|f| f.descriptor)
-            },
-            |_, _| {},
-        );
-        let count = known.iter().filter(|k| k.is_none()).count();
+            }
+        }
+        let count = todo.len();
         let descriptors: Vec<Option<Descriptor>> = known
             .into_iter()
             .zip(computed)
