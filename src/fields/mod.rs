@@ -302,8 +302,9 @@ impl FieldEngine {
     /// Computes the fields of many glyphs, in the order of `outlines`. On the CPU twins
     /// each glyph runs on a worker of rayon's pool. On the GPU the glyphs are prepared on
     /// the workers, computed in batches ([`GpuFieldEngine::submit_batch`]: each pass
-    /// dispatched once per batch, at most [`GPU_BATCH_BYTES`] of fields read back at once,
-    /// the next batch queued before one is read), and finished on the workers.
+    /// dispatched once per batch, at most [`GPU_BATCH_BYTES`] of fields read back at once)
+    /// and finished on the workers; batch k+1 is prepared while the GPU computes batch k,
+    /// and computed while batch k is read back and finished.
     pub fn compute_many(
         &self,
         outlines: &[&Outline],
@@ -319,82 +320,98 @@ impl FieldEngine {
                 );
             }
         };
-        let prepared = batch::map_batch(
-            outlines.len(),
-            |i| {
-                let start = Instant::now();
-                Prepared::new(outlines[i], options)
-                    .map(|prep| (prep, start.elapsed().as_secs_f64() * 1e3))
-            },
-            |_, _| {},
-        );
-        let mut raw: Vec<Option<Result<(RawFields, f64), GpuError>>> =
-            (0..outlines.len()).map(|_| None).collect();
-        let ready: Vec<(usize, &Prepared)> = prepared
-            .iter()
-            .enumerate()
-            .filter_map(|(i, p)| p.as_ref().ok().map(|(prep, _)| (i, prep)))
+        // Every glyph of a call has the same size, so a batch is a run of glyphs: as many
+        // as GPU_BATCH_BYTES of fields hold (at least one).
+        let size = options.grid.map_or(options.size, |g| g.size) as u64;
+        let per_batch = ((GPU_BATCH_BYTES / (7 * 4 * size * size)) as usize).max(1);
+        let ranges: Vec<std::ops::Range<usize>> = (0..outlines.len())
+            .step_by(per_batch)
+            .map(|start| start..(start + per_batch).min(outlines.len()))
             .collect();
-        // Batches of at most GPU_BATCH_BYTES of fields (and at least one glyph).
-        let mut chunks: Vec<&[(usize, &Prepared)]> = Vec::new();
-        let mut start = 0;
-        while start < ready.len() {
-            let mut bytes = 0;
-            let mut end = start;
-            while end < ready.len() && (end == start || bytes < GPU_BATCH_BYTES) {
-                bytes += 7 * 4 * (ready[end].1.grid.size as u64).pow(2);
-                end += 1;
-            }
-            chunks.push(&ready[start..end]);
-            start = end;
-        }
-        let submit = |chunk: &[(usize, &Prepared)]| {
-            let preps: Vec<&Prepared> = chunk.iter().map(|(_, p)| *p).collect();
+        type Ready = Result<(Prepared, f64), FieldError>;
+        type Computed = Option<Result<(RawFields, f64), GpuError>>;
+        let prepare = |range: &std::ops::Range<usize>| -> Vec<Ready> {
+            batch::map_batch(
+                range.len(),
+                |k| {
+                    let start = Instant::now();
+                    Prepared::new(outlines[range.start + k], options)
+                        .map(|prep| (prep, start.elapsed().as_secs_f64() * 1e3))
+                },
+                |_, _| {},
+            )
+        };
+        let submit = |prepared: &[Ready]| {
+            let preps: Vec<&Prepared> = prepared.iter().flatten().map(|(p, _)| p).collect();
             (Instant::now(), gpu.submit_batch(&preps))
         };
-        let mut queued = chunks.first().map(|chunk| submit(chunk));
-        for (k, chunk) in chunks.iter().enumerate() {
-            let (began, submitted) = queued
+        let mut results: Vec<Result<Fields, FieldError>> = Vec::with_capacity(outlines.len());
+        let mut queued = ranges.first().map(|range| {
+            let prepared = prepare(range);
+            let submitted = submit(&prepared);
+            (prepared, submitted)
+        });
+        for k in 0..ranges.len() {
+            let (prepared, (began, submitted)) = queued
                 .take()
                 .expect("each batch is queued before it is read");
-            // The next batch goes to the GPU before this one is read back: the GPU computes
-            // it while the CPU waits for and copies out this one.
-            queued = chunks.get(k + 1).map(|next| submit(next));
-            match submitted.and_then(|batch| gpu.finish_batch(batch)) {
-                Ok(fields) => {
-                    let ms = began.elapsed().as_secs_f64() * 1e3 / chunk.len() as f64;
-                    for ((i, _), f) in chunk.iter().zip(fields) {
-                        raw[*i] = Some(Ok((f, ms)));
-                    }
-                }
+            // The next batch is prepared on the workers while the GPU computes this one,
+            // and queued before this one is read back, so the GPU computes it while this
+            // one is copied out and finished.
+            queued = ranges.get(k + 1).map(|range| {
+                let prepared = prepare(range);
+                let submitted = submit(&prepared);
+                (prepared, submitted)
+            });
+            let count = prepared.iter().flatten().count().max(1);
+            let raw = submitted.and_then(|batch| gpu.finish_batch(batch));
+            let ms = began.elapsed().as_secs_f64() * 1e3 / count as f64;
+            let mut raw: Vec<Computed> = match raw {
+                Ok(fields) => fields.into_iter().map(|f| Some(Ok((f, ms)))).collect(),
                 // A failed batch is computed again glyph by glyph, so that each error
                 // names its own glyph and the others still come through.
-                Err(_) => {
-                    for (i, prep) in chunk.iter() {
+                Err(_) => prepared
+                    .iter()
+                    .flatten()
+                    .map(|(prep, _)| {
                         let began = Instant::now();
-                        raw[*i] = Some(
+                        Some(
                             gpu.compute(prep)
                                 .map(|f| (f, began.elapsed().as_secs_f64() * 1e3)),
-                        );
-                    }
-                }
-            }
+                        )
+                    })
+                    .collect(),
+            };
+            // Each prepared glyph takes the next result, in order.
+            let mut next = raw.iter_mut();
+            let paired: Vec<(Ready, Computed)> = prepared
+                .into_iter()
+                .map(|p| {
+                    let r = if p.is_ok() {
+                        next.next().and_then(Option::take)
+                    } else {
+                        None
+                    };
+                    (p, r)
+                })
+                .collect();
+            use rayon::prelude::*;
+            let finished: Vec<Result<Fields, FieldError>> = paired
+                .into_par_iter()
+                .map(|(prep, raw)| {
+                    let (prep, prepare_ms) = prep?;
+                    let (fields, fields_ms) = raw.expect("every prepared glyph was computed")?;
+                    let timings = Timings {
+                        prepare_ms,
+                        fields_ms,
+                        finish_ms: 0.0,
+                    };
+                    Ok(finish(&prep, fields, Backend::Gpu, timings))
+                })
+                .collect();
+            results.extend(finished);
         }
-        use rayon::prelude::*;
-        prepared
-            .into_par_iter()
-            .zip(raw)
-            .map(|(prep, raw)| {
-                let (prep, prepare_ms) = prep?;
-                let (fields, fields_ms) = raw.expect("every prepared glyph was computed")?;
-                let timings = Timings {
-                    prepare_ms,
-                    fields_ms,
-                    finish_ms: 0.0,
-                };
-                Ok(finish(&prep, fields, Backend::Gpu, timings))
-            })
-            .collect()
+        results
     }
 
     /// Computes all fields of a prepared glyph.
