@@ -18,7 +18,7 @@ struct FieldParams {
 }
 
 // Where one glyph's data lies in a batch's shared buffers (offsets in elements of each
-// buffer). Keep in sync with `GlyphSlot` in src/fields/gpu.rs.
+// buffer). Keep in sync with `GlyphSlot` in src/fields/gpu/batch.rs.
 struct Glyph {
     params: FieldParams,
     lines: u32,

@@ -19,6 +19,9 @@ const SCALAR_FEATURES: usize = 7;
 /// their descriptors are taken (10,000 glyphs' fields at 96² would be 2.6 GB).
 const SHAPE_CHUNK: usize = 256;
 
+/// Glyphs to compute from which the shape index opens a GPU (when it is a hardware one).
+const SHAPE_GPU_FROM: usize = 256;
+
 /// The whole curvature histogram weighs as much as this many scalar features.
 const HISTOGRAM_WEIGHT: f32 = 3.0;
 
@@ -92,11 +95,18 @@ impl ShapeIndex {
             .collect();
         let todo: Vec<usize> = (0..known.len()).filter(|&i| known[i].is_none()).collect();
         let mut computed: Vec<Option<Descriptor>> = vec![None; known.len()];
-        // The engine only when there is something to compute: opening a GPU costs more
-        // than a warm index takes. `Auto` is the GPU batch path on a hardware GPU and the
-        // CPU twins otherwise; chunks keep only descriptors, not every glyph's fields.
+        // The engine only when there is something to compute, and a GPU only for many
+        // glyphs: opening a device and building its pipelines costs more than a few
+        // hundred glyphs at 96² on the CPU (an edit recomputes one). `Auto` is the GPU
+        // batch path on a hardware GPU and the CPU twins otherwise; chunks keep only
+        // descriptors, not every glyph's fields.
         if !todo.is_empty() {
-            let engine = FieldEngine::new(BackendChoice::Auto);
+            let backend = if todo.len() >= SHAPE_GPU_FROM {
+                BackendChoice::Auto
+            } else {
+                BackendChoice::Cpu
+            };
+            let engine = FieldEngine::new(backend);
             for chunk in todo.chunks(SHAPE_CHUNK) {
                 let outlines: Vec<Option<Outline>> = crate::fields::batch::map_batch(
                     chunk.len(),

@@ -308,6 +308,8 @@ impl GpuFieldEngine {
                         reason: e.to_string(),
                     })
             };
+            // The inputs were written through the queue: submit them before timing.
+            self.ctx.queue.submit([]);
             wait("uploading the glyph")?;
             for p in &passes {
                 let start = std::time::Instant::now();
@@ -376,11 +378,24 @@ impl GpuFieldEngine {
                 field_bytes: 0,
             });
         }
+        let limits = self.ctx.device.limits();
+        if preps.len() as u64 > limits.max_compute_workgroups_per_dimension as u64 {
+            return Err(GpuError::Validation {
+                what: "a batch of fields".into(),
+                reason: format!(
+                    "{} glyphs in one batch; this device dispatches at most {} (split the batch)",
+                    preps.len(),
+                    limits.max_compute_workgroups_per_dimension
+                ),
+            });
+        }
         let packed = PackedBatch::new(preps);
         let need = Capacity::of(&packed);
+        // A quarter of headroom where the device's limits allow it.
+        let roomy = Some(need.with_headroom()).filter(|c| c.fits(&limits));
         let res = self.take_spare(&need).unwrap_or_else(|| {
             self.made.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            BatchResources::new(self, need.with_headroom(), true)
+            BatchResources::new(self, roomy.unwrap_or(need), true)
         });
         let field_bytes = packed.pixels * 4;
         let index = self.run_batch(&res, &packed, Passes::All, None, |encoder| {

@@ -323,7 +323,8 @@ impl FieldEngine {
         // Every glyph of a call has the same size, so a batch is a run of glyphs: as many
         // as GPU_BATCH_BYTES of fields hold (at least one).
         let size = options.grid.map_or(options.size, |g| g.size) as u64;
-        let per_batch = ((GPU_BATCH_BYTES / (7 * 4 * size * size)) as usize).max(1);
+        // (A size of 0 is refused by `Prepared::new`, glyph by glyph, not here.)
+        let per_batch = ((GPU_BATCH_BYTES / (7 * 4 * size * size).max(1)) as usize).max(1);
         let ranges: Vec<std::ops::Range<usize>> = (0..outlines.len())
             .step_by(per_batch)
             .map(|start| start..(start + per_batch).min(outlines.len()))

@@ -29,14 +29,14 @@ const _: () = assert!(std::mem::size_of::<GlyphSlot>() == 96);
 
 impl GlyphSlot {
     /// The glyph's pixel count.
-    pub(super) fn pixels(&self) -> u64 {
+    pub(super) fn pixel_count(&self) -> u64 {
         (self.params.size as u64).pow(2)
     }
 
     /// The glyph's bytes in each of the batch's field buffers.
     pub(super) fn byte_range(&self) -> std::ops::Range<usize> {
         let start = self.pixels as usize * 4;
-        start..start + self.pixels() as usize * 4
+        start..start + self.pixel_count() as usize * 4
     }
 }
 
@@ -180,6 +180,26 @@ impl Capacity {
             .iter()
             .zip(need.fields())
             .all(|(&have, need)| have >= need)
+    }
+
+    /// Whether buffers of this capacity stay within a device's limits: the staging buffer
+    /// (every field) within the largest buffer, each bound buffer within a binding.
+    pub(super) fn fits(&self, limits: &wgpu::Limits) -> bool {
+        let binding = limits.max_storage_buffer_binding_size;
+        let slot = std::mem::size_of::<GlyphSlot>() as u64;
+        self.pixels * 4 * GpuFields::READABLE as u64 <= limits.max_buffer_size
+            && [
+                self.slots * slot,
+                self.lines * 16,
+                self.starts * 4,
+                self.items * 4,
+                self.parts * 4,
+                self.weights * 4,
+                self.pixels * 4,
+                self.coarse * 4,
+            ]
+            .iter()
+            .all(|&bytes| bytes <= binding)
     }
 
     /// A quarter more of everything, so that the next batch, a little bigger, fits too.

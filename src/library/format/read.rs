@@ -297,8 +297,7 @@ impl<'a> Cx<'a> {
 /// cross-reference checks follow in `validate`).
 ///
 /// A big library is read in parts on rayon's workers when that is sure to give what one
-/// piece gives; otherwise, and whenever anything in it is wrong, it is read whole, so that
-/// problems are always found and ordered by the one reader below.
+/// piece gives (problems included); otherwise it is read whole.
 pub(in crate::library) fn parse(lines: &Lines, path: &Path) -> Parsed {
     let text = lines.text();
     if text.len() >= PARTS_FROM_BYTES
@@ -338,8 +337,10 @@ fn parse_whole(lines: &Lines, path: &Path) -> Parsed {
 /// array whichever part it is in. A cut that falls inside a multi-line string or array
 /// leaves the part before it unterminated, which fails to parse, and then the whole text
 /// is read instead. Later parts may hold nothing but `[[kind]]` arrays of tables (a
-/// second definition of anything else is an error that only the whole document shows),
-/// and any problem at all sends the text to the whole reader too.
+/// second definition of anything else is an error that only the whole document shows).
+/// Problems found in a part are placed in the whole text (its spans shifted by the
+/// part's offset), and everything comes out in the whole reader's order: kind by kind,
+/// each in the document's order.
 fn parse_in_parts(lines: &Lines, path: &Path, parts: usize) -> Option<Parsed> {
     use rayon::prelude::*;
 
@@ -368,9 +369,6 @@ fn parse_in_parts(lines: &Lines, path: &Path, parts: usize) -> Option<Parsed> {
     let mut head = Cx::new(lines, path, 0);
     let root = Obj::new(docs[0].as_table(), "the library".to_string(), Some(0..0));
     read_root(&mut head, &root);
-    if !head.parsed.problems.is_empty() {
-        return None;
-    }
     let axes = head.axes;
     let mut parsed = head.parsed;
     for key in ENTRY_KEYS {
@@ -386,9 +384,6 @@ fn parse_in_parts(lines: &Lines, path: &Path, parts: usize) -> Option<Parsed> {
             })
             .collect();
         for part in read {
-            if !part.problems.is_empty() {
-                return None;
-            }
             append(&mut parsed, part);
         }
     }
@@ -1166,7 +1161,7 @@ mod tests {
     }
 
     #[test]
-    fn a_big_library_reads_the_same_in_parts_and_its_problems_are_placed_in_the_whole_text() {
+    fn a_big_library_reads_the_same_in_parts_problems_included() {
         let mut text = bundled_text();
         let mut i = 0;
         while text.len() <= PARTS_FROM_BYTES {
@@ -1183,15 +1178,24 @@ mod tests {
             summary(&parse_whole(&lines, path))
         );
 
-        // A wrong value in the last scene: read whole, and placed on its own line.
-        let broken = format!("{text}\n[[scene]]\nid = \"late\"\ntitle = 7\n");
+        // An unknown key in the first generated scene and a wrong value in the last:
+        // read in parts, placed on their own lines, in the whole reader's order.
+        let broken = format!("{text}\n[[scene]]\nid = \"late\"\ntitle = 7\n").replacen(
+            "id = \"generated-0\"\n",
+            "id = \"generated-0\"\ncolour = 1\n",
+            1,
+        );
         let lines = Lines::new(&broken);
+        assert!(parse_in_parts(&lines, path, 4).is_some());
         let parsed = parse(&lines, path);
+        let colour_line = broken.lines().position(|l| l == "colour = 1").unwrap() + 1;
         let last_line = broken.lines().count();
-        assert_eq!(parsed.problems.len(), 1, "{:?}", parsed.problems);
+        let places: Vec<_> = parsed.problems.iter().map(|p| (p.line, p.column)).collect();
         assert_eq!(
-            (parsed.problems[0].line, parsed.problems[0].column),
-            (last_line, 9)
+            places,
+            [(colour_line, 1), (last_line, 9)],
+            "{:?}",
+            parsed.problems
         );
         assert_eq!(summary(&parsed), summary(&parse_whole(&lines, path)));
     }
