@@ -527,7 +527,7 @@ pub fn load_str(text: &str, path: &Path) -> Loaded {
     let lines = format::Lines::new(text);
     let mut parsed = format::parse(&lines, path);
     validate::check(&mut parsed, &lines, path);
-    format::attribute_to_symbols(&mut parsed, &lines, text);
+    format::attribute_to_symbols(&mut parsed, &lines);
     Loaded {
         library: parsed.library,
         problems: parsed.problems,

@@ -24,10 +24,11 @@ pub(super) use spans::Lines;
 /// Lines are found through one index of line starts (a binary search each), so a library
 /// of tens of thousands of entries is attributed in one pass over its text; with no
 /// problems there is nothing to attribute.
-pub(super) fn attribute_to_symbols(parsed: &mut Parsed, lines: &Lines, text: &str) {
+pub(super) fn attribute_to_symbols(parsed: &mut Parsed, lines: &Lines) {
     if parsed.problems.is_empty() {
         return;
     }
+    let text = lines.text();
     let line_starts = lines.starts();
     let line_of = |offset: usize| lines.line_of(offset);
     let is_header = |line: usize| {

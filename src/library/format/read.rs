@@ -245,7 +245,7 @@ fn as_number(v: Option<&Value>) -> Option<f64> {
 }
 
 /// The top-level keys a library may have.
-const ROOT_KEYS: [&str; 10] = [
+pub(super) const ROOT_KEYS: [&str; 10] = [
     "format",
     "version",
     "title",

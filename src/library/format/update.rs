@@ -9,6 +9,7 @@ use std::collections::{HashMap, HashSet, VecDeque};
 
 use toml_edit::{ArrayOfTables, DocumentMut, Item, Table, Value};
 
+use super::read::ROOT_KEYS;
 use super::write::fresh_document;
 use crate::library::{Adapter, Concept, Library, Scene, Symbol, Tour};
 
@@ -222,17 +223,8 @@ fn merge_item(parent: &mut Table, key: &str, new: &Item, free: bool) {
 
 /// Every key the format defines (see `assets/library/FORMAT.md`).
 fn known_key(k: &str) -> bool {
+    // Besides the library's own top-level keys (`read::ROOT_KEYS`), those of its entries.
     const KEYS: &[&str] = &[
-        "format",
-        "version",
-        "title",
-        "description",
-        "axes",
-        "concept",
-        "symbol",
-        "scene",
-        "adapter",
-        "tour",
         "id",
         "name",
         "gloss",
@@ -275,7 +267,7 @@ fn known_key(k: &str) -> bool {
         "view",
         "language",
     ];
-    KEYS.contains(&k)
+    ROOT_KEYS.contains(&k) || KEYS.contains(&k)
 }
 
 /// A value as data, whatever its layout: strings by content, numbers as the f32 the model
