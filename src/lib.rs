@@ -10,6 +10,8 @@ pub mod app;
 pub mod cli;
 pub mod embedding;
 pub mod fields;
+#[doc(hidden)]
+pub mod fuzz;
 pub mod geometry;
 pub mod glyph;
 pub mod gpu;
@@ -19,3 +21,4 @@ pub mod names;
 pub mod output;
 pub mod protocol;
 pub mod shaders;
+pub mod text;

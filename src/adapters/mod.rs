@@ -10,8 +10,11 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-pub use peft::read_peft_folder;
-pub use safetensors::{MAX_HEADER_BYTES, SafetensorsHeader, TensorInfo, read_safetensors_header};
+pub use peft::{parse_peft_config, read_peft_folder};
+pub use safetensors::{
+    MAX_HEADER_BYTES, SafetensorsHeader, TensorInfo, read_safetensors_bytes,
+    read_safetensors_header,
+};
 
 /// A value and where it came from ("adapter_config.json: r", "tensor shapes", …).
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -100,6 +103,11 @@ pub enum AdapterError {
     /// A PEFT `adapter_config.json` is missing or malformed.
     #[error("{path}: {message}")]
     PeftConfig { path: PathBuf, message: String },
+    /// A PEFT folder with its config but without its weights.
+    #[error(
+        "{path} is an incomplete PEFT folder: adapter_config.json is there, but neither adapter_model.safetensors nor adapter_model.bin"
+    )]
+    IncompletePeft { path: PathBuf },
     /// The path is neither a `.safetensors` file nor a folder with `adapter_config.json`.
     #[error("{path} is neither a .safetensors file nor a PEFT folder with adapter_config.json")]
     NotAnAdapter { path: PathBuf },

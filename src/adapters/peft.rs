@@ -8,6 +8,7 @@ use super::{
 };
 
 /// Reads a PEFT folder: the config, and the weights' header when they are safetensors.
+/// A folder whose config is there but whose weights are not is incomplete: an error.
 pub fn read_peft_folder(dir: &Path) -> Result<AdapterInfo, AdapterError> {
     let config_path = dir.join("adapter_config.json");
     if !config_path.is_file() {
@@ -19,11 +20,39 @@ pub fn read_peft_folder(dir: &Path) -> Result<AdapterInfo, AdapterError> {
         path: config_path.clone(),
         error,
     })?;
+    let config = parse_peft_config(&config_path, &text)?;
+    let weights = dir.join("adapter_model.safetensors");
+    let mut info = if weights.is_file() {
+        info_from_header(dir, &read_safetensors_header(&weights)?)
+    } else if dir.join("adapter_model.bin").is_file() {
+        // PyTorch pickle weights: never unpickled, so only the config speaks.
+        AdapterInfo {
+            path: dir.to_path_buf(),
+            ..Default::default()
+        }
+    } else {
+        return Err(AdapterError::IncompletePeft {
+            path: dir.to_path_buf(),
+        });
+    };
+    info.peft_type = config.peft_type;
+    info.rank = config.rank.or(info.rank);
+    info.alpha = config.alpha.or(info.alpha);
+    info.target_modules = config.target_modules.or(info.target_modules);
+    info.base_model = config.base_model.or(info.base_model);
+    info.scaling = None;
+    fill_scaling(&mut info);
+    Ok(info)
+}
+
+/// What an `adapter_config.json` says (`config_path` names it in errors): the PEFT type,
+/// and for LoRA its rank and alpha, target modules and base model.
+pub fn parse_peft_config(config_path: &Path, text: &str) -> Result<AdapterInfo, AdapterError> {
     let bad = |message: String| AdapterError::PeftConfig {
-        path: config_path.clone(),
+        path: config_path.to_path_buf(),
         message,
     };
-    let config: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
+    let config: serde_json::Value = serde_json::from_str(text).map_err(|e| {
         bad(format!(
             "not valid JSON at line {}, column {}: {e}",
             e.line(),
@@ -33,16 +62,12 @@ pub fn read_peft_folder(dir: &Path) -> Result<AdapterInfo, AdapterError> {
     let config = config
         .as_object()
         .ok_or_else(|| bad("the config is not a JSON object".into()))?;
-
-    let weights = dir.join("adapter_model.safetensors");
-    let mut info = if weights.is_file() {
-        info_from_header(dir, &read_safetensors_header(&weights)?)
-    } else {
-        AdapterInfo {
-            path: dir.to_path_buf(),
-            ..Default::default()
-        }
-    };
+    if let Some(key) = super::safetensors::repeated_key(text.as_bytes()) {
+        return Err(bad(format!(
+            "field {key:?} is given twice; JSON readers disagree on which one counts"
+        )));
+    }
+    let mut info = AdapterInfo::default();
     let source = |field: &str| format!("adapter_config.json: {field}");
     let peft_type = config
         .get("peft_type")
@@ -50,10 +75,18 @@ pub fn read_peft_folder(dir: &Path) -> Result<AdapterInfo, AdapterError> {
         .ok_or_else(|| bad("missing field \"peft_type\" (a string such as \"LORA\")".into()))?;
     info.peft_type = Some(Sourced::new(peft_type.to_string(), source("peft_type")));
     if peft_type.eq_ignore_ascii_case("LORA") {
-        let r = config
-            .get("r")
-            .and_then(|v| v.as_u64())
-            .ok_or_else(|| bad("missing field \"r\" (the LoRA rank, a positive integer)".into()))?;
+        let r = match config.get("r") {
+            None => {
+                return Err(bad(
+                    "missing field \"r\" (the LoRA rank, a positive integer)".into(),
+                ));
+            }
+            Some(v) => v.as_u64().filter(|&r| r > 0).ok_or_else(|| {
+                bad(format!(
+                    "field \"r\" (the LoRA rank) must be a positive integer, not {v}"
+                ))
+            })?,
+        };
         let alpha = config
             .get("lora_alpha")
             .and_then(|v| v.as_f64())
@@ -94,7 +127,5 @@ pub fn read_peft_folder(dir: &Path) -> Result<AdapterInfo, AdapterError> {
             source("base_model_name_or_path"),
         ));
     }
-    info.scaling = None;
-    fill_scaling(&mut info);
     Ok(info)
 }

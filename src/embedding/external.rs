@@ -102,6 +102,17 @@ fn read_matrix(path: &Path) -> Result<Array2<f32>, EmbeddingError> {
         path: path.to_path_buf(),
         error,
     })?;
+    parse_matrix(path, &bytes)
+}
+
+/// A `.npy` matrix from the bytes of the file at `path` (which names it in errors).
+pub fn parse_matrix(path: &Path, bytes: &[u8]) -> Result<Array2<f32>, EmbeddingError> {
+    if let Err(reason) = check_declared_size(bytes) {
+        return Err(EmbeddingError::Npy {
+            path: path.to_path_buf(),
+            reason,
+        });
+    }
     let npy_err = |e: ndarray_npy::ReadNpyError| EmbeddingError::Npy {
         path: path.to_path_buf(),
         reason: e.to_string(),
@@ -113,5 +124,61 @@ fn read_matrix(path: &Path) -> Result<Array2<f32>, EmbeddingError> {
             .map(|a| a.mapv(|x| x as f32))
             .map_err(npy_err),
         Err(e) => Err(npy_err(e)),
+    }
+}
+
+/// Refuses a `.npy` whose header declares more (or less) data than the file holds, before
+/// the reader allocates what the header says: a 60-byte file claiming a 2^60-element array
+/// must be an error, not an attempt at an exabyte. Headers this cannot read are left to the
+/// reader, which refuses them with its own message.
+fn check_declared_size(bytes: &[u8]) -> Result<(), String> {
+    let Some(rest) = bytes.strip_prefix(b"\x93NUMPY") else {
+        return Ok(());
+    };
+    let (header_len, start) = match rest.first() {
+        Some(1) if rest.len() >= 4 => (u16::from_le_bytes([rest[2], rest[3]]) as usize, 10usize),
+        Some(2 | 3) if rest.len() >= 6 => (
+            u32::from_le_bytes([rest[2], rest[3], rest[4], rest[5]]) as usize,
+            12,
+        ),
+        _ => return Ok(()),
+    };
+    let Some(header) = bytes.get(start..start.saturating_add(header_len)) else {
+        return Ok(());
+    };
+    let header = String::from_utf8_lossy(header);
+    let value_after = |key: &str| header.split_once(key).map(|(_, v)| v.to_string());
+    let shape = value_after("'shape'")
+        .and_then(|v| Some(v.split_once('(')?.1.split_once(')')?.0.to_string()));
+    let item = value_after("'descr'")
+        .and_then(|v| v.split('\'').nth(1).map(str::to_string))
+        .and_then(|d| {
+            d.trim_start_matches(['<', '>', '=', '|'])
+                .get(1..)?
+                .parse::<u64>()
+                .ok()
+        });
+    let (Some(shape), Some(item)) = (shape, item) else {
+        return Ok(());
+    };
+    let dims: Option<Vec<u64>> = shape
+        .split(',')
+        .map(str::trim)
+        .filter(|d| !d.is_empty())
+        .map(|d| d.parse().ok())
+        .collect();
+    let Some(dims) = dims else {
+        return Ok(());
+    };
+    let data = (bytes.len() - start - header_len) as u64;
+    let need = dims.iter().try_fold(item, |n, &d| n.checked_mul(d));
+    match need {
+        Some(n) if n <= data => Ok(()),
+        Some(n) => Err(format!(
+            "the header declares shape ({shape}) of {n} bytes, but only {data} bytes of data follow (truncated file?)"
+        )),
+        None => Err(format!(
+            "the header declares shape ({shape}), whose size in bytes overflows"
+        )),
     }
 }

@@ -24,7 +24,7 @@ use serde::Serialize;
 
 use crate::library::{Library, Weighted};
 
-pub use external::{EmbeddingError, load_external};
+pub use external::{EmbeddingError, load_external, parse_matrix};
 pub use shape::{ShapeIndex, shape_vector};
 pub use shape_cache::DescriptorCache;
 

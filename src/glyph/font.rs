@@ -54,11 +54,16 @@ impl FontData {
             path: path.to_path_buf(),
             error,
         })?;
+        Self::from_font_bytes(bytes.into(), path)
+    }
+
+    /// A font from the bytes of the file at `path` (which names it in errors).
+    pub fn from_font_bytes(bytes: Arc<[u8]>, path: &FsPath) -> Result<Self, GlyphError> {
         let stem = path
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default();
-        Self::from_bytes(bytes.into(), Some(path.to_path_buf()), &stem).map_err(|reason| {
+        Self::from_bytes(bytes, Some(path.to_path_buf()), &stem).map_err(|reason| {
             GlyphError::FontParse {
                 path: path.to_path_buf(),
                 reason,
@@ -88,7 +93,15 @@ impl FontData {
                 })?;
         let units_per_em = face.units_per_em();
         let mut builder = EmPathBuilder::new(1.0 / units_per_em as f32);
-        let what = format!("{c} (U+{:04X}) in {}", c as u32, self.name);
+        let what = match &self.file {
+            Some(file) => format!(
+                "{c} (U+{:04X}) in font file {} ({})",
+                c as u32,
+                file.display(),
+                self.name
+            ),
+            None => format!("{c} (U+{:04X}) in {}", c as u32, self.name),
+        };
         if face.outline_glyph(glyph, &mut builder).is_none() {
             return Err(GlyphError::EmptyOutline { what });
         }
@@ -256,8 +269,21 @@ impl FontSet {
             })
     }
 
-    /// The outline of `c` from the first font that covers it.
+    /// The outline of `c`: from the user's font when there is one (a font the user named
+    /// that lacks `c` is an error, never a quiet switch to another font), else from the
+    /// first bundled font that covers it.
     pub fn outline(&self, c: char) -> Result<Outline, GlyphError> {
+        if let Some(user) = &self.user {
+            if !user.covers(c) {
+                return Err(GlyphError::FontLacks {
+                    path: user.file.clone().unwrap_or_default(),
+                    font: user.name.clone(),
+                    character: c,
+                    code_point: c as u32,
+                });
+            }
+            return user.outline(c);
+        }
         self.font_for(c)?.outline(c)
     }
 }

@@ -15,7 +15,7 @@ use lyon::path::Path;
 use serde::Serialize;
 
 pub use flatten::{Flattened, Line, MAX_SEGMENTS, crossing, flatten};
-pub use font::{FontSet, bundled_fonts};
+pub use font::{FontData, FontSet, bundled_fonts};
 pub use svg::{outline_from_path_data, outline_from_svg_file, outline_from_svg_str};
 
 named_enum! {
@@ -119,6 +119,23 @@ pub enum GlyphError {
         character: char,
         code_point: u32,
         tried: Vec<String>,
+    },
+    /// A font the user named has no glyph for the character.
+    #[error(
+        "font file {path} ({font}) has no glyph for {character} (U+{code_point:04X}); name a font that has it, or none to use the bundled fonts"
+    )]
+    FontLacks {
+        path: PathBuf,
+        font: String,
+        character: char,
+        code_point: u32,
+    },
+    /// A file is not UTF-8 text.
+    #[error("{path}:{line}:{column}: not UTF-8 text (a byte that is not UTF-8 here)")]
+    NotUtf8 {
+        path: PathBuf,
+        line: usize,
+        column: usize,
     },
     /// The glyph exists but has no outline (a space, or an empty path).
     #[error("{what} has an empty outline: nothing to compute fields from")]

@@ -13,11 +13,19 @@ use super::{FillRule, GlyphError, GlyphSource, Outline, Shape};
 
 /// Reads and parses an SVG file.
 pub fn outline_from_svg_file(path: &FsPath) -> Result<Outline, GlyphError> {
-    let text = std::fs::read_to_string(path).map_err(|error| GlyphError::SvgRead {
+    let bytes = std::fs::read(path).map_err(|error| GlyphError::SvgRead {
         path: path.to_path_buf(),
         error,
     })?;
-    outline_from_svg_str(&text, path)
+    let text = std::str::from_utf8(&bytes).map_err(|e| {
+        let (line, column) = crate::text::line_column(&bytes, e.valid_up_to());
+        GlyphError::NotUtf8 {
+            path: path.to_path_buf(),
+            line,
+            column,
+        }
+    })?;
+    outline_from_svg_str(text, path)
 }
 
 /// Parses SVG text; `path` names it in messages.
@@ -28,6 +36,15 @@ pub fn outline_from_svg_str(text: &str, path: &FsPath) -> Result<Outline, GlyphE
             message: e.to_string(),
         }
     })?;
+    // usvg draws a path up to its first error and drops numbers f32 cannot hold, as
+    // browsers do; a glyph drawn short of what its author wrote is not what was asked for.
+    if let Some((offset, message)) = path_data_problem(text) {
+        let (line, column) = crate::text::line_column(text.as_bytes(), offset);
+        return Err(GlyphError::SvgParse {
+            path: path.to_path_buf(),
+            message: format!("path data at {line}:{column}: {message}"),
+        });
+    }
     let size = tree.size();
     let em_per_unit = 1.0 / size.height();
     let mut shapes = Vec::new();
@@ -132,10 +149,18 @@ pub fn outline_from_path_data(data: &str, fill_rule: FillRule) -> Result<Outline
     let mut any = false;
     let mut current = (0.0f64, 0.0f64);
     let p = |x: f64, y: f64| point(x as f32, y as f32);
-    for seg in svgtypes::SimplifyingPathParser::from(data) {
+    for (index, seg) in svgtypes::SimplifyingPathParser::from(data).enumerate() {
         let seg = seg.map_err(|e| GlyphError::PathData {
             message: e.to_string(),
         })?;
+        if let Some(bad) = coordinates(&seg).into_iter().find(|v| !fits_f32(*v)) {
+            return Err(GlyphError::PathData {
+                message: format!(
+                    "segment {} has the coordinate {bad:e}, which is not a finite number within ±3.4e38",
+                    index + 1
+                ),
+            });
+        }
         match seg {
             S::MoveTo { x, y } => {
                 if open {
@@ -199,4 +224,67 @@ pub fn outline_from_path_data(data: &str, fill_rule: FillRule) -> Result<Outline
         }],
         source,
     })
+}
+
+/// The first `d="…"` attribute in SVG text whose path data does not parse or holds a
+/// number f32 cannot: its byte offset and what is wrong.
+fn path_data_problem(text: &str) -> Option<(usize, String)> {
+    let mut from = 0;
+    while let Some(found) = text[from..].find("d=") {
+        let at = from + found;
+        from = at + 2;
+        let before = text[..at].chars().next_back();
+        if !before.is_some_and(char::is_whitespace) {
+            continue;
+        }
+        let Some(quote) = text[at + 2..]
+            .chars()
+            .next()
+            .filter(|q| *q == '"' || *q == '\'')
+        else {
+            continue;
+        };
+        let start = at + 3;
+        let Some(len) = text[start..].find(quote) else {
+            continue;
+        };
+        let data = &text[start..start + len];
+        for seg in svgtypes::SimplifyingPathParser::from(data) {
+            match seg {
+                Err(e) => return Some((start, e.to_string())),
+                Ok(seg) => {
+                    if let Some(bad) = coordinates(&seg).into_iter().find(|v| !fits_f32(*v)) {
+                        return Some((
+                            start,
+                            format!("the coordinate {bad:e} is not a finite number within ±3.4e38"),
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    None
+}
+
+/// Whether `v` is a number an f32 outline can hold.
+fn fits_f32(v: f64) -> bool {
+    v.is_finite() && v.abs() <= f64::from(f32::MAX)
+}
+
+/// The numbers a segment of path data names.
+fn coordinates(seg: &svgtypes::SimplePathSegment) -> Vec<f64> {
+    use svgtypes::SimplePathSegment as S;
+    match *seg {
+        S::MoveTo { x, y } | S::LineTo { x, y } => vec![x, y],
+        S::Quadratic { x1, y1, x, y } => vec![x1, y1, x, y],
+        S::CurveTo {
+            x1,
+            y1,
+            x2,
+            y2,
+            x,
+            y,
+        } => vec![x1, y1, x2, y2, x, y],
+        S::ClosePath => Vec::new(),
+    }
 }

@@ -510,14 +510,29 @@ pub enum LibraryError {
         path: PathBuf,
         error: std::io::Error,
     },
+    /// The file is not UTF-8 text (TOML must be).
+    #[error("{path}:{line}:{column}: the library is not UTF-8 text (TOML must be)")]
+    NotUtf8 {
+        path: PathBuf,
+        line: usize,
+        column: usize,
+    },
 }
 
 /// Loads and validates a library file. Problems inside the file do not fail the load: they
 /// are listed in [`Loaded::problems`] and the rest of the file is kept.
 pub fn load(path: &Path) -> Result<Loaded, LibraryError> {
-    let text = std::fs::read_to_string(path).map_err(|error| LibraryError::Read {
+    let bytes = std::fs::read(path).map_err(|error| LibraryError::Read {
         path: path.to_path_buf(),
         error,
+    })?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let (line, column) = crate::text::line_column(e.as_bytes(), e.utf8_error().valid_up_to());
+        LibraryError::NotUtf8 {
+            path: path.to_path_buf(),
+            line,
+            column,
+        }
     })?;
     Ok(load_str(&text, path))
 }

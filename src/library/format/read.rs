@@ -135,9 +135,20 @@ impl<'t> Obj<'t> {
 
     fn number(&self, cx: &mut Cx, key: &str) -> Option<f64> {
         let item = self.table.get(key)?;
-        match as_number(item.as_value()) {
-            Some(v) if v.is_finite() => Some(v),
-            _ => {
+        match (as_number(item.as_value()), item.as_float()) {
+            (Some(v), _) => Some(v),
+            (None, Some(f)) => {
+                let span = self.span_of(key);
+                cx.error(
+                    span,
+                    format!(
+                        "`{key}` in {} must be a finite number within ±3.4e38, not {f:e}",
+                        self.what
+                    ),
+                );
+                None
+            }
+            (None, None) => {
                 self.wrong_type(cx, key, "a finite number");
                 None
             }
@@ -236,12 +247,16 @@ impl<'t> Obj<'t> {
     }
 }
 
+/// A number the library can hold: finite and within f32's range (weights, vectors,
+/// anchors and coordinates are kept as f32 or become f32 fields). `nan`, `inf` and 1e39 are
+/// not numbers here, so every reader reports them where they are written.
 fn as_number(v: Option<&Value>) -> Option<f64> {
-    match v? {
-        Value::Float(f) => Some(*f.value()),
-        Value::Integer(i) => Some(*i.value() as f64),
-        _ => None,
-    }
+    let x = match v? {
+        Value::Float(f) => *f.value(),
+        Value::Integer(i) => *i.value() as f64,
+        _ => return None,
+    };
+    (x.is_finite() && x.abs() <= f64::from(f32::MAX)).then_some(x)
 }
 
 /// The top-level keys a library may have.
@@ -574,7 +589,10 @@ fn read_concept(cx: &mut Cx, mut obj: Obj) -> Option<Concept> {
             let Some(w) = as_number(item.as_value()) else {
                 cx.error(
                     span,
-                    format!("weight of axis `{axis}` in {} must be a number", obj.what),
+                    format!(
+                        "weight of axis `{axis}` in {} must be a finite number",
+                        obj.what
+                    ),
                 );
                 continue;
             };
@@ -651,7 +669,10 @@ fn read_components(cx: &mut Cx, obj: &Obj, key: &str) -> Vec<Weighted> {
                 let span = t.span_of(concept);
                 cx.error(
                     span,
-                    format!("weight of `{concept}` in {} must be a number ≥ 0", obj.what),
+                    format!(
+                        "weight of `{concept}` in {} must be a finite number ≥ 0",
+                        obj.what
+                    ),
                 );
             }
         }
@@ -679,7 +700,7 @@ fn read_embedding(cx: &mut Cx, obj: &Obj) -> Option<Vec<f32>> {
             _ => {
                 cx.error(
                     x.span(),
-                    format!("`embedding` of {} must hold numbers", obj.what),
+                    format!("`embedding` of {} must hold finite numbers", obj.what),
                 );
                 return None;
             }
@@ -790,7 +811,7 @@ fn read_glyph(cx: &mut Cx, obj: &Obj) -> Option<GlyphRef> {
                 _ => cx.error(
                     stroke.span(),
                     format!(
-                        "each stroke of {} must be a list of at least two [x, y] points",
+                        "each stroke of {} must be a list of at least two [x, y] points of finite numbers",
                         obj.what
                     ),
                 ),
@@ -908,7 +929,10 @@ fn read_symbol(cx: &mut Cx, mut obj: Obj) -> Option<(Symbol, Option<Range<usize>
             let span = r.span_of("at");
             cx.error(
                 span,
-                format!("`at` of {} must be two numbers, [x, y] in em", r.what),
+                format!(
+                    "`at` of {} must be two finite numbers, [x, y] in em",
+                    r.what
+                ),
             );
             continue;
         };
