@@ -335,3 +335,51 @@ fn a_brush_stroke_becomes_part_of_the_outline() {
         "the new symbol, then the stroke"
     );
 }
+
+/// Another program writes the open library: within the window's two-second look at the
+/// file, the question comes up; "Keep editing" closes it and writes nothing, a second
+/// change asks again, and "Reload library" reads the new text.
+#[test]
+fn a_library_changed_on_disk_is_noticed_and_the_user_chooses() {
+    let question = "was changed by another program";
+    let dir = tempfile::tempdir().unwrap();
+    let path = library_copy(dir.path());
+    let mut h = harness(StartOptions {
+        library: Some(path.clone()),
+        ..Default::default()
+    });
+    settle(&mut h);
+    assert!(h.query_by_label_contains(question).is_none());
+    let theirs = format!(
+        "{}\n# written by another program\n",
+        std::fs::read_to_string(&path).unwrap()
+    );
+    std::fs::write(&path, &theirs).unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(2100));
+    h.run_steps(2);
+    h.run_steps(3);
+    assert!(
+        h.query_by_label_contains("Changed on disk").is_some(),
+        "the heading"
+    );
+    assert!(h.query_by_label_contains(question).is_some(), "asked");
+    click_button(&mut h, "Keep editing");
+    h.run_steps(2);
+    assert!(h.query_by_label_contains(question).is_none(), "closed");
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        theirs,
+        "nothing written"
+    );
+
+    let again = format!("{theirs}# and again\n");
+    std::fs::write(&path, &again).unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(2100));
+    h.run_steps(2);
+    assert!(h.query_by_label_contains(question).is_some(), "asked again");
+    click_button(&mut h, "Reload library");
+    settle(&mut h);
+    assert!(h.query_by_label_contains(question).is_none());
+    // The reloaded document holds the new text: a save has nothing to refuse.
+    assert!(!h.state().state().doc.disk_changed());
+}

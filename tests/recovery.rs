@@ -242,3 +242,152 @@ fn fifty_mixed_edits_then_fifty_undos_give_the_original() {
     assert_eq!(**doc.library(), lib);
     assert!(!doc.history().is_dirty());
 }
+
+/// Two Hologlyphs (two documents) over one file: the second to save is told the file
+/// changed since it opened it, and nothing is written until it chooses to overwrite. A
+/// change by another program is seen by the stat the window polls.
+#[test]
+fn a_second_writer_is_told_the_file_changed_and_nothing_is_lost() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = library_copy(dir.path());
+    let mut first = Document::open(&path).expect("opens");
+    let mut second = Document::open(&path).expect("opens");
+    let edit_a = edits(first.library())[0].clone();
+    first.apply(&edit_a, None).expect("applies");
+    first.save().expect("the first save goes through");
+    let after_first = std::fs::read_to_string(&path).expect("read");
+    assert!(
+        second.disk_changed(),
+        "the second document sees the stat change"
+    );
+
+    let edit_b = edits(second.library())[1].clone();
+    second.apply(&edit_b, None).expect("applies");
+    let err = second
+        .save()
+        .expect_err("the second save must not overwrite the first");
+    assert!(
+        matches!(err, library::SaveError::ChangedOnDisk { .. }),
+        "{err}"
+    );
+    assert!(err.to_string().contains("lib.toml"), "{err}");
+    assert_eq!(std::fs::read_to_string(&path).expect("read"), after_first);
+    assert!(
+        second.history().is_dirty(),
+        "the second one's edit is still there"
+    );
+
+    second.save_overwriting().expect("overwrites when asked");
+    let reread = library::load(&path).expect("reads");
+    assert_eq!(&reread.library, second.library().as_ref());
+    assert!(!second.disk_changed());
+
+    // Another program appends a comment: seen, and the next save asks again.
+    std::fs::write(&path, format!("{}\n# touched\n", reread.text)).expect("write");
+    assert!(second.disk_changed());
+    second.accept_disk_change();
+    assert!(!second.disk_changed(), "asked once per change");
+    second.apply(&edit_a, None).ok();
+    assert!(matches!(
+        second.save(),
+        Err(library::SaveError::ChangedOnDisk { .. })
+    ));
+}
+
+/// A small tmpfs mounted by the test (CI runs as root): saving to a full disk, to a
+/// read-only folder and to a folder that vanished fails with the file named, leaves the
+/// file and its backup as they were, and keeps the edits in memory.
+#[test]
+fn a_full_or_read_only_disk_keeps_the_file_its_backup_and_the_edits() {
+    let mount = tempfile::tempdir().expect("tempdir");
+    let size = std::fs::metadata(library::bundled_path())
+        .expect("stat")
+        .len();
+    // Room for the library and its backup, not for a third copy (the save's temp file).
+    let mounted = Command::new("mount")
+        .args([
+            "-t",
+            "tmpfs",
+            "-o",
+            &format!("size={}", size * 2 + 16 * 1024),
+            "tmpfs",
+        ])
+        .arg(mount.path())
+        .status()
+        .is_ok_and(|s| s.success());
+    assert!(
+        mounted,
+        "this test mounts a tmpfs and must run as root (CI does); run it with sudo"
+    );
+    struct Unmount<'a>(&'a std::path::Path);
+    impl Drop for Unmount<'_> {
+        fn drop(&mut self) {
+            let _ = Command::new("umount").arg(self.0).status();
+        }
+    }
+    let _unmount = Unmount(mount.path());
+
+    let path = mount.path().join("lib.toml");
+    std::fs::copy(library::bundled_path(), &path).expect("copy");
+    let backup = library::backup_path(&path);
+    std::fs::write(&backup, "# an older version\n").expect("backup");
+    let original = std::fs::read(&path).expect("read");
+    let mut doc = Document::open(&path).expect("opens");
+    let edit = edits(doc.library())[0].clone();
+    doc.apply(&edit, None).expect("applies");
+    let edited = doc.library().clone();
+    // Fill the disk so that not even the backup fits.
+    let filler = mount.path().join("filler");
+    let free = size + 8 * 1024;
+    std::fs::write(&filler, vec![0u8; free as usize]).ok();
+
+    let err = doc.save().expect_err("a full disk");
+    let message = err.to_string();
+    assert!(message.contains("lib.toml"), "{message}");
+    assert!(message.contains("No space left"), "{message}");
+    assert_eq!(std::fs::read(&path).expect("read"), original);
+    assert_eq!(
+        std::fs::read_to_string(&backup).expect("read"),
+        "# an older version\n"
+    );
+    assert!(doc.history().is_dirty());
+    assert_eq!(doc.library(), &edited);
+    let leftovers: Vec<_> = std::fs::read_dir(mount.path())
+        .expect("list")
+        .map(|e| e.expect("entry").file_name())
+        .collect();
+    assert_eq!(
+        leftovers.len(),
+        3,
+        "no temp file left behind: {leftovers:?}"
+    );
+
+    // Read-only: the same tmpfs remounted so.
+    std::fs::remove_file(&filler).expect("free the space");
+    let remounted = Command::new("mount")
+        .args(["-o", "remount,ro"])
+        .arg(mount.path())
+        .status()
+        .is_ok_and(|s| s.success());
+    assert!(remounted, "remount read-only");
+    let err = doc.save().expect_err("a read-only folder");
+    assert!(err.to_string().contains("lib.toml"), "{err}");
+    assert!(err.to_string().contains("Read-only"), "{err}");
+    assert_eq!(std::fs::read(&path).expect("read"), original);
+    assert!(doc.history().is_dirty());
+
+    // The folder vanishes under an open document.
+    let gone = tempfile::tempdir().expect("tempdir");
+    let gone_path = gone.path().join("lib.toml");
+    std::fs::copy(library::bundled_path(), &gone_path).expect("copy");
+    let mut doc = Document::open(&gone_path).expect("opens");
+    doc.apply(&edit, None).expect("applies");
+    let edited = doc.library().clone();
+    std::fs::remove_dir_all(gone.path()).expect("remove the folder");
+    let err = doc.save().expect_err("a vanished folder");
+    assert!(err.to_string().contains("lib.toml"), "{err}");
+    assert!(err.to_string().contains("no longer exists"), "{err}");
+    assert!(!gone.path().exists(), "the folder is not made again");
+    assert!(doc.history().is_dirty());
+    assert_eq!(doc.library(), &edited);
+}

@@ -70,6 +70,7 @@ impl HologlyphApp {
             Command::OpenLibrary => self.leave(Leave::OpenDialog, ctx),
             Command::OpenRecent(path) => self.leave(Leave::Open(path), ctx),
             Command::ReloadLibrary => {
+                st.windows.disk_changed = false;
                 let path = st.doc.path.clone();
                 self.leave(Leave::Open(path), ctx);
             }
@@ -83,6 +84,14 @@ impl HologlyphApp {
             }
             Command::SaveLibraryAs => {
                 self.save_library_as();
+            }
+            Command::OverwriteOnDisk => {
+                st.windows.disk_changed = false;
+                self.save_library_checked(true);
+            }
+            Command::KeepEditing => {
+                st.windows.disk_changed = false;
+                st.doc.accept_disk_change();
             }
             Command::Leave(choice) => {
                 let Some(leave) = st.windows.leaving.take() else {
@@ -360,6 +369,11 @@ impl HologlyphApp {
     /// was read with errors is written only after the user confirms it in the problems
     /// window (what could not be read is kept as written; only edited entries change).
     fn save_library(&mut self) -> bool {
+        self.save_library_checked(false)
+    }
+
+    /// Saves; with `overwrite`, over a file that changed on disk (the user chose to).
+    fn save_library_checked(&mut self, overwrite: bool) -> bool {
         let st = &mut self.state;
         if st.doc.untitled {
             return self.save_library_as();
@@ -395,8 +409,14 @@ impl HologlyphApp {
             ));
             return false;
         }
-        match st.doc.save() {
+        let saved = if overwrite {
+            st.doc.save_overwriting()
+        } else {
+            st.doc.save()
+        };
+        match saved {
             Ok(()) => {
+                st.windows.disk_changed = false;
                 st.status.info(format!("saved {path}"));
                 if let Some(r) = &mut self.rt.recovery {
                     r.discard(&st.doc.path);
@@ -404,6 +424,9 @@ impl HologlyphApp {
                 true
             }
             Err(e) => {
+                if matches!(e, crate::library::SaveError::ChangedOnDisk { .. }) {
+                    st.windows.disk_changed = true;
+                }
                 st.status.error(format!("not saved: {e}"));
                 false
             }

@@ -32,6 +32,10 @@ pub enum Command {
     SaveWithErrors,
     /// Save to another file (asks where).
     SaveLibraryAs,
+    /// Save over a library file that changed on disk (the user chose to overwrite it).
+    OverwriteOnDisk,
+    /// Keep editing although the file changed on disk (do not ask again for that change).
+    KeepEditing,
     /// Start an empty library.
     NewLibrary,
     /// What to do with unsaved changes before leaving the library.
@@ -131,6 +135,8 @@ impl Command {
             Command::SaveLibrary => "Save library".into(),
             Command::SaveLibraryAs => "Save library as…".into(),
             Command::SaveWithErrors => "Save anyway".into(),
+            Command::OverwriteOnDisk => "Overwrite with this version".into(),
+            Command::KeepEditing => "Keep editing".into(),
             Command::NewLibrary => "New library".into(),
             Command::Leave(LeaveChoice::Save) => "Save".into(),
             Command::Leave(LeaveChoice::Discard) => "Discard changes".into(),

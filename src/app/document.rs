@@ -30,11 +30,31 @@ pub struct Document {
     /// The file's text as last read or saved, and the revision it reads as: a save edits
     /// that text in place, keeping comments and untouched entries (None: a new file).
     disk: Option<(Arc<str>, Revision)>,
+    /// The file's modification time and length when it was read or saved: a change seen
+    /// while the library is open is offered for reloading.
+    disk_stamp: Option<DiskStamp>,
     search: Derived<SearchIndex>,
     semantic: Derived<Arc<SemanticIndex>>,
     tags: Derived<Vec<String>>,
     /// Shape neighbours, computed in the background (see `jobs`), for the revision noted.
     shape: Option<Derived<Arc<ShapeIndex>>>,
+}
+
+/// What a stat of the file says, to notice that someone else wrote it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct DiskStamp {
+    modified: Option<std::time::SystemTime>,
+    len: u64,
+}
+
+impl DiskStamp {
+    fn of(path: &Path) -> Option<Self> {
+        let meta = std::fs::metadata(path).ok()?;
+        Some(Self {
+            modified: meta.modified().ok(),
+            len: meta.len(),
+        })
+    }
 }
 
 /// Something computed from one revision of the library.
@@ -68,6 +88,7 @@ impl Document {
     pub fn from_loaded(path: &Path, loaded: library::Loaded) -> Self {
         let mut doc = Self::from_library(path, loaded.library, loaded.problems);
         doc.disk = Some((loaded.text.into(), doc.revision().clone()));
+        doc.disk_stamp = DiskStamp::of(path);
         doc
     }
 
@@ -94,6 +115,7 @@ impl Document {
             shape: None,
             history,
             disk: None,
+            disk_stamp: None,
             untitled: false,
         }
     }
@@ -197,16 +219,54 @@ impl Document {
     }
 
     /// Writes the current revision to the file (atomically, keeping a backup); the undo
-    /// history stays.
+    /// history stays. If the file on disk is no longer what was read or last saved here
+    /// (another program or another Hologlyph wrote it), nothing is written:
+    /// [`SaveError::ChangedOnDisk`], and [`Self::save_overwriting`] is the user's choice.
     pub fn save(&mut self) -> Result<(), SaveError> {
+        if self.changed_since_read() {
+            return Err(SaveError::ChangedOnDisk {
+                path: self.path.clone(),
+            });
+        }
+        self.save_overwriting()
+    }
+
+    /// Saves whatever the file on disk holds now (the user chose to overwrite it).
+    pub fn save_overwriting(&mut self) -> Result<(), SaveError> {
         let disk = self
             .disk
             .as_ref()
             .map(|(text, base)| (&**text, base.library().as_ref()));
         let text = library::save_over(self.library(), &self.path, disk)?;
         self.disk = Some((text.into(), self.revision().clone()));
+        self.disk_stamp = DiskStamp::of(&self.path);
         self.history.mark_saved();
         Ok(())
+    }
+
+    /// Whether the file's bytes differ from the text read or last saved (a file that is
+    /// gone, or a new library, has nothing to lose).
+    fn changed_since_read(&self) -> bool {
+        let Some((text, _)) = &self.disk else {
+            return false;
+        };
+        match std::fs::read(&self.path) {
+            Ok(bytes) => bytes != text.as_bytes(),
+            Err(_) => false,
+        }
+    }
+
+    /// Whether the file's modification time or length changed since it was read or last
+    /// saved here (a stat: cheap enough for the frame that polls it every few seconds).
+    pub fn disk_changed(&self) -> bool {
+        self.disk_stamp
+            .is_some_and(|stamp| DiskStamp::of(&self.path).is_some_and(|now| now != stamp))
+    }
+
+    /// Keeps editing this version: the change on disk is not asked about again (a save
+    /// still refuses to overwrite it without the user's word).
+    pub fn accept_disk_change(&mut self) {
+        self.disk_stamp = DiskStamp::of(&self.path);
     }
 
     /// Saves to another file, which becomes this document's file. In another folder, the
@@ -230,6 +290,7 @@ impl Document {
         self.path = path.to_path_buf();
         self.untitled = false;
         self.disk = Some((text.into(), self.revision().clone()));
+        self.disk_stamp = DiskStamp::of(path);
         self.history.mark_saved();
         Ok(())
     }

@@ -55,6 +55,8 @@ pub struct HologlyphApp {
 
 /// What the app runs on; panels may read it (the thumbnail cache, the GPU's name).
 pub struct Runtime {
+    /// When the library file was last looked at for changes on disk.
+    disk_checked: Option<std::time::Instant>,
     pub gpu: Option<gpu::Gpu>,
     pub gpu_error: Option<String>,
     jobs: jobs::Jobs,
@@ -211,6 +213,7 @@ impl HologlyphApp {
         let mut jobs = jobs::Jobs::new(context.clone(), cc.egui_ctx.clone());
         jobs.shape_cache_dir = options.shape_cache_dir.clone();
         let rt = Runtime {
+            disk_checked: None,
             jobs,
             thumbs: thumbs::Thumbnails::new(context, cc.egui_ctx.clone()),
             gpu,
@@ -516,6 +519,31 @@ impl HologlyphApp {
         self.receive_jobs();
     }
 
+    /// Every couple of seconds, whether the library file changed on disk (a stat); a
+    /// change opens the Reload / Overwrite / Keep editing question once.
+    fn watch_disk(&mut self, ctx: &egui::Context) {
+        const EVERY: std::time::Duration = std::time::Duration::from_secs(2);
+        let now = std::time::Instant::now();
+        if self
+            .rt
+            .disk_checked
+            .is_some_and(|t| now.duration_since(t) < EVERY)
+        {
+            return;
+        }
+        self.rt.disk_checked = Some(now);
+        ctx.request_repaint_after(EVERY);
+        let st = &mut self.state;
+        if !st.windows.disk_changed && !st.doc.untitled && st.doc.disk_changed() {
+            st.windows.disk_changed = true;
+            st.doc.accept_disk_change();
+            st.status.error(format!(
+                "{} changed on disk; reload it or keep this version",
+                st.doc.path.display()
+            ));
+        }
+    }
+
     /// Asks for the frames that whatever moves needs, whatever the animation setting.
     fn request_frames(&mut self, ctx: &egui::Context) {
         let st = &self.state;
@@ -599,6 +627,7 @@ impl eframe::App for HologlyphApp {
         self.present_tick(&ctx);
         self.record_tick();
         self.keep_recovery(&ctx);
+        self.watch_disk(&ctx);
         self.ask_before_closing(&ctx);
         self.sync_jobs();
         self.request_frames(&ctx);

@@ -21,6 +21,9 @@ pub struct Windows {
     pub help: bool,
     /// The Save / Discard / Cancel question, while it is asked.
     pub leaving: Option<Leave>,
+    /// The library file changed on disk while open (or a save found it changed): the
+    /// Reload / Overwrite / Keep editing question.
+    pub disk_changed: bool,
     /// The user confirmed saving a library that was read with errors.
     pub save_with_errors: bool,
     pub problems: bool,

@@ -13,6 +13,18 @@ pub enum SaveError {
     /// Writing the backup or the new file failed.
     #[error(transparent)]
     Write(#[from] OutputError),
+    /// The file changed on disk since it was read or last saved (another program, or
+    /// another Hologlyph, wrote it); nothing was written.
+    #[error(
+        "{path} changed on disk since it was opened or last saved; reload it, or overwrite it with this version"
+    )]
+    ChangedOnDisk { path: PathBuf },
+    /// The folder the library was in is gone (a drive unplugged, a folder deleted). It is
+    /// not made again: on an unmounted drive that would hide the file under the mount point.
+    #[error(
+        "cannot save {path}: its folder no longer exists (was a drive removed?); use Save as to choose another place"
+    )]
+    FolderGone { path: PathBuf },
     /// The existing file could not be read to back it up.
     #[error("cannot back up {path} before saving: {error}")]
     Backup {
@@ -51,6 +63,13 @@ pub fn save_over(
 
 /// Saves library text atomically with a backup (also used by tests of the mechanism).
 pub fn save_text(text: &str, path: &Path) -> Result<(), SaveError> {
+    if let Some(dir) = path.parent().filter(|p| !p.as_os_str().is_empty())
+        && !dir.is_dir()
+    {
+        return Err(SaveError::FolderGone {
+            path: path.to_path_buf(),
+        });
+    }
     match std::fs::read(path) {
         Ok(previous) => {
             let backup = backup_path(path);

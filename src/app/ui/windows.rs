@@ -17,6 +17,7 @@ pub fn windows_ui(ctx: &egui::Context, cx: &Cx) {
     super::editor::link_picker_window(ctx, cx);
     leave_window(ctx, cx);
     recovered_window(ctx, cx);
+    disk_changed_window(ctx, cx);
     let has_problems = !st.doc.problems.is_empty() || !st.status.errors.is_empty();
     if st.windows.problems && has_problems {
         let mut open = true;
@@ -154,6 +155,39 @@ fn leave_window(ctx: &egui::Context, cx: &Cx) {
             }
             if ui.button("Cancel").clicked() || ui.input(|i| i.key_pressed(egui::Key::Escape)) {
                 cx.push(Command::Leave(LeaveChoice::Cancel));
+            }
+        });
+    });
+}
+
+/// The library file changed on disk while open: reload it, overwrite it, or keep editing.
+fn disk_changed_window(ctx: &egui::Context, cx: &Cx) {
+    let st = cx.state;
+    if !st.windows.disk_changed || st.windows.leaving.is_some() {
+        return;
+    }
+    egui::Modal::new(egui::Id::unique("disk-changed")).show(ctx, |ui| {
+        ui.set_width(460.0);
+        ui.heading("Changed on disk");
+        ui.label(format!(
+            "{} was changed by another program (or another Hologlyph) since it was opened here.",
+            st.doc.path.display()
+        ));
+        if st.doc.history().is_dirty() {
+            ui.label("This window also has unsaved changes: reloading asks what to do with them.");
+        }
+        ui.add_space(8.0);
+        ui.horizontal(|ui| {
+            if ui.button(Command::ReloadLibrary.label()).clicked() {
+                cx.push(Command::ReloadLibrary);
+            }
+            if ui.button(Command::OverwriteOnDisk.label()).clicked() {
+                cx.push(Command::OverwriteOnDisk);
+            }
+            if ui.button(Command::KeepEditing.label()).clicked()
+                || ui.input(|i| i.key_pressed(egui::Key::Escape))
+            {
+                cx.push(Command::KeepEditing);
             }
         });
     });
