@@ -118,9 +118,9 @@ pub fn parse_matrix(path: &Path, bytes: &[u8]) -> Result<Array2<f32>, EmbeddingE
         reason: e.to_string(),
     };
     use ndarray_npy::ReadNpyExt;
-    match Array2::<f32>::read_npy(&bytes[..]) {
+    match Array2::<f32>::read_npy(bytes) {
         Ok(a) => Ok(a),
-        Err(ndarray_npy::ReadNpyError::WrongDescriptor(_)) => Array2::<f64>::read_npy(&bytes[..])
+        Err(ndarray_npy::ReadNpyError::WrongDescriptor(_)) => Array2::<f64>::read_npy(bytes)
             .map(|a| a.mapv(|x| x as f32))
             .map_err(npy_err),
         Err(e) => Err(npy_err(e)),
