@@ -86,3 +86,45 @@ fn the_window_opens_and_shows_a_hologram() {
         "only {bright} of {total} pixels are lit"
     );
 }
+
+/// No graphics driver at all (no Vulkan ICD, no EGL vendor): the window cannot be drawn,
+/// and the binary says so — what to install and what works without it — with exit code 1
+/// and no panic; `hologlyph fields` still computes on the CPU.
+#[test]
+fn without_any_graphics_driver_the_window_says_what_to_install() {
+    let x = start_xvfb();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_hologlyph"))
+            .args(args)
+            .env("DISPLAY", &x.display)
+            .env("HOME", dir.path())
+            .env_remove("WAYLAND_DISPLAY")
+            .env("VK_ICD_FILENAMES", "/nonexistent/icd.json")
+            .env("__EGL_VENDOR_LIBRARY_FILENAMES", "/nonexistent/egl.json")
+            .output()
+            .expect("the binary starts")
+    };
+    let out = run(&["open", "--fresh"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(
+        stderr.contains("needs a graphics driver") && stderr.contains("mesa-vulkan-drivers"),
+        "{stderr}"
+    );
+
+    let out_dir = dir.path().join("fields");
+    let out = run(&[
+        "fields",
+        "--char",
+        "⟁",
+        "--size",
+        "64",
+        "--out",
+        out_dir.to_str().expect("utf-8"),
+    ]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(out_dir.join("sdf.npy").is_file(), "{stderr}");
+}

@@ -168,7 +168,23 @@ pub fn run(options: StartOptions) -> anyhow::Result<()> {
         native,
         Box::new(move |cc| Ok(Box::new(HologlyphApp::new(cc, options)?))),
     )
-    .map_err(|e| anyhow::anyhow!("the window could not start: {e}"))
+    .map_err(|e| match e {
+        eframe::Error::Wgpu(_) if no_graphics_adapter() => anyhow::anyhow!(
+            "the window could not start: it needs a graphics driver (Vulkan, or OpenGL through \
+             EGL) and this machine has none.\n  Install one: on Debian or Ubuntu, `apt install \
+             mesa-vulkan-drivers libvulkan1` (lavapipe, a software Vulkan that needs no GPU); \
+             with a GPU, its vendor's driver.\n  Everything but the window works without one: \
+             `hologlyph fields`, `check`, `search`, `unfold` and `adapter` run on the CPU.\n  \
+             (wgpu said: {e})"
+        ),
+        e => anyhow::anyhow!("the window could not start: {e}"),
+    })
+}
+
+/// Whether wgpu finds no adapter on any backend (asked only after the window failed, so a
+/// normal start pays nothing for it).
+fn no_graphics_adapter() -> bool {
+    crate::gpu::list_adapters().is_empty()
 }
 
 /// egui's visuals for the theme setting.
