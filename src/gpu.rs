@@ -11,6 +11,14 @@ pub enum GpuError {
     /// The adapter refused to create a device.
     #[error("the GPU adapter {adapter} refused a device: {reason}")]
     Device { adapter: String, reason: String },
+    /// The device was lost (a driver reset, a GPU unplugged, or `Device::destroy`): what it
+    /// held is gone; a new device must be opened.
+    #[error("the GPU device on {adapter} was lost ({reason}) during {what}")]
+    DeviceLost {
+        adapter: String,
+        reason: String,
+        what: String,
+    },
     /// Reading results back from the GPU failed.
     #[error("reading {what} back from the GPU failed: {reason}")]
     ReadBack { what: String, reason: String },
@@ -36,6 +44,8 @@ pub struct GpuContext {
     pub queue: wgpu::Queue,
     pub info: wgpu::AdapterInfo,
     errors: Arc<Mutex<Vec<String>>>,
+    /// Why the device was lost, once wgpu says it was.
+    lost: Arc<Mutex<Option<String>>>,
 }
 
 impl std::fmt::Debug for GpuContext {
@@ -74,19 +84,7 @@ impl GpuContext {
             adapter: info.name.clone(),
             reason: e.to_string(),
         })?;
-        let errors = Arc::new(Mutex::new(Vec::new()));
-        let sink = errors.clone();
-        device.on_uncaptured_error(Arc::new(move |e: wgpu::Error| {
-            if let Ok(mut list) = sink.lock() {
-                list.push(e.to_string());
-            }
-        }));
-        Ok(Self {
-            device,
-            queue,
-            info,
-            errors,
-        })
+        Ok(Self::from_device(device, queue, info))
     }
 
     /// Shares a device someone else opened (the window's), so fields computed here can be
@@ -99,12 +97,25 @@ impl GpuContext {
                 list.push(e.to_string());
             }
         }));
+        let lost = Arc::new(Mutex::new(None));
+        let lost_sink = lost.clone();
+        device.set_device_lost_callback(move |reason, message| {
+            if let Ok(mut lost) = lost_sink.lock() {
+                *lost = Some(format!("{reason:?}: {message}"));
+            }
+        });
         Self {
             device,
             queue,
             info,
             errors,
+            lost,
         }
+    }
+
+    /// Why the device was lost, if it was.
+    pub fn lost(&self) -> Option<String> {
+        self.lost.lock().ok().and_then(|l| l.clone())
     }
 
     /// The limits the field engine needs from an adapter: the defaults, with storage
@@ -131,6 +142,19 @@ impl GpuContext {
 
     /// Returns the errors wgpu reported since the last call, as one error about `what`.
     pub fn check(&self, what: &str) -> Result<(), GpuError> {
+        // A destroyed or lost device says so on its next maintenance: run it now (it does
+        // not wait), so a loss is seen, and the errors it caused are reported as the loss.
+        let _ = self.device.poll(wgpu::PollType::Poll);
+        if let Some(reason) = self.lost() {
+            if let Ok(mut list) = self.errors.lock() {
+                list.clear();
+            }
+            return Err(GpuError::DeviceLost {
+                adapter: self.adapter_name(),
+                reason,
+                what: what.to_string(),
+            });
+        }
         let mut list = self.errors.lock().map_err(|_| GpuError::Validation {
             what: what.to_string(),
             reason: "error list poisoned".to_string(),

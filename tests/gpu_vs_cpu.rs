@@ -249,3 +249,36 @@ fn batches_queued_back_to_back_each_give_what_their_glyphs_get_alone() {
         assert!(now.raw == before.raw, "glyph {i} differs on reused buffers");
     }
 }
+
+/// A lost GPU device (simulated with `Device::destroy`): computing on it is an error that
+/// says the device was lost (no panic), and `FieldEngine::recover` opens a new device on
+/// which the same glyph gets the same fields bit for bit.
+#[test]
+fn a_lost_device_is_reported_and_a_new_one_computes_the_same_fields() {
+    use hologlyph::fields::{Backend, BackendChoice, FieldEngine, FieldError};
+    use hologlyph::gpu::GpuError;
+    let mut engine = FieldEngine::new(BackendChoice::Gpu);
+    assert_eq!(engine.backend(), Backend::Gpu, "lavapipe gives a device");
+    let outline = FontSet::bundled().outline('⟁').expect("outline");
+    let options = FieldOptions::default().with_size(64);
+    let before = engine.compute(&outline, &options).expect("computes");
+    assert!(engine.recover().is_none(), "nothing to recover yet");
+
+    engine.gpu().expect("a device").context().device.destroy();
+    match engine.compute(&outline, &options) {
+        Err(FieldError::Gpu(GpuError::DeviceLost { reason, .. })) => {
+            assert!(reason.contains("Destroyed"), "{reason}")
+        }
+        Err(other) => panic!("expected a lost device, got: {other}"),
+        Ok(_) => panic!("a destroyed device computed fields"),
+    }
+    let line = engine.recover().expect("a lost device is recovered");
+    assert!(
+        line.contains("was lost") && line.contains("new device"),
+        "{line}"
+    );
+    assert_eq!(engine.backend(), Backend::Gpu);
+    let after = engine.compute(&outline, &options).expect("computes again");
+    assert_eq!(before.raw.sdf, after.raw.sdf);
+    assert_eq!(before.regions, after.regions);
+}

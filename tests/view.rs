@@ -282,3 +282,27 @@ fn tab_reaches_the_view_cycles_its_regions_and_enter_unfolds_one() {
         "Enter did not unfold the region in focus"
     );
 }
+
+/// The window's GPU device lost under it (`Device::destroy`, as a driver reset would):
+/// no panic, the status line says what happened and what still works, frames go on, and
+/// browsing still moves the focus.
+#[test]
+fn a_lost_window_device_is_said_in_the_status_line_and_the_window_goes_on() {
+    let mut h = harness(StartOptions::default(), true);
+    settle(&mut h);
+    let gpu = h.state().runtime().gpu.as_ref().expect("a window device");
+    gpu.context.device.destroy();
+    for _ in 0..5 {
+        h.run_steps(1);
+    }
+    assert!(
+        h.state().runtime().gpu_lost.is_some(),
+        "the loss is noticed"
+    );
+    assert!(
+        h.query_by_label_contains("GPU device was lost").is_some(),
+        "the status line says so"
+    );
+    search_and_open(&mut h, "fire");
+    assert_eq!(focus(&h), Some(Focus::symbol("fire")), "browsing goes on");
+}

@@ -567,18 +567,27 @@ fn compute_glyph(
         .and_then(|e| e.as_ref().ok())
         .is_some_and(|e| !e.context().is_software());
     let start = Instant::now();
-    let fields = match (&gpu, hardware, engine.and_then(|e| e.as_ref().ok())) {
-        (Some(g), true, Some(engine)) => match engine.read_back(g) {
-            Ok(raw) => {
-                let ms = start.elapsed().as_secs_f64() * 1e3 + gpu_ms.unwrap_or(0.0);
-                fields::finish(&prep, raw, Backend::Gpu, timings(ms))
-            }
-            Err(e) => return Err(format!("reading the fields back: {e}")),
-        },
-        _ => {
+    let read = match (&gpu, hardware, engine.and_then(|e| e.as_ref().ok())) {
+        (Some(g), true, Some(engine)) => Some(engine.read_back(g)),
+        _ => None,
+    };
+    let (fields, gpu_error) = match read {
+        Some(Ok(raw)) => {
+            let ms = start.elapsed().as_secs_f64() * 1e3 + gpu_ms.unwrap_or(0.0);
+            (
+                fields::finish(&prep, raw, Backend::Gpu, timings(ms)),
+                gpu_error,
+            )
+        }
+        // No GPU, a software one, or one that failed (a lost device): the CPU twins.
+        failed => {
             let raw = fields::cpu::compute(&prep);
             let ms = start.elapsed().as_secs_f64() * 1e3;
-            fields::finish(&prep, raw, Backend::Cpu, timings(ms))
+            let error = match failed {
+                Some(Err(e)) => Some(format!("reading the fields back: {e}")),
+                _ => gpu_error,
+            };
+            (fields::finish(&prep, raw, Backend::Cpu, timings(ms)), error)
         }
     };
     Ok(ComputedGlyph {

@@ -59,6 +59,9 @@ pub struct Runtime {
     disk_checked: Option<std::time::Instant>,
     pub gpu: Option<gpu::Gpu>,
     pub gpu_error: Option<String>,
+    /// Why the window's GPU device was lost, once it was: the view says so instead of
+    /// drawing (egui's renderer holds that device and cannot be given another).
+    pub gpu_lost: Option<String>,
     jobs: jobs::Jobs,
     pub thumbs: thumbs::Thumbnails,
     /// The hologram view's rect in the last frame (points).
@@ -234,6 +237,7 @@ impl HologlyphApp {
             thumbs: thumbs::Thumbnails::new(context, cc.egui_ctx.clone()),
             gpu,
             gpu_error,
+            gpu_lost: None,
             view_rect: None,
             view_focused: false,
             pixels_per_point: 1.0,
@@ -527,9 +531,17 @@ impl HologlyphApp {
         clock.now = clock.fake_now.unwrap_or_else(|| ctx.input(|i| i.time));
         // GPU validation errors (ours and egui's, on the shared device) are shown, not lost.
         if let Some(gpu) = &self.rt.gpu
+            && self.rt.gpu_lost.is_none()
             && let Err(e) = gpu.context.check("drawing")
         {
-            self.state.status.error(e.to_string());
+            if let crate::gpu::GpuError::DeviceLost { reason, .. } = &e {
+                self.rt.gpu_lost = Some(reason.clone());
+                self.state.status.error(format!(
+                    "the GPU device was lost ({reason}): the hologram view cannot be drawn until Hologlyph is restarted; browsing, editing and saving go on"
+                ));
+            } else {
+                self.state.status.error(e.to_string());
+            }
         }
         self.rt.thumbs.receive(ctx);
         self.receive_jobs();

@@ -71,7 +71,7 @@ pub(super) fn fields_command(args: &FieldsArgs) -> Result<()> {
         (None, Some(_)) => bail!("--shard splits a batch: give --chars or --range"),
         (batch, None) => batch,
     };
-    let engine = engine(&args.field);
+    let mut engine = engine(&args.field);
     let device = engine.device_name();
     let Some(chars) = batch else {
         let outline = single_outline(&args.source)?;
@@ -138,7 +138,22 @@ pub(super) fn fields_command(args: &FieldsArgs) -> Result<()> {
         for chunk in chars.chunks(GPU_CHUNK) {
             let outlines = map_batch(chunk.len(), |i| fonts.outline(chunk[i]), |_, _| {});
             let drawn: Vec<&Outline> = outlines.iter().filter_map(|o| o.as_ref().ok()).collect();
-            let mut computed = engine.compute_many(&drawn, &options).into_iter();
+            let mut results = engine.compute_many(&drawn, &options);
+            // A lost device loses the chunk: open a new one (or go on on the CPU) and
+            // compute the chunk again.
+            let lost = results.iter().any(|r| {
+                matches!(
+                    r,
+                    Err(crate::fields::FieldError::Gpu(
+                        crate::gpu::GpuError::DeviceLost { .. }
+                    ))
+                )
+            });
+            if lost && let Some(line) = engine.recover() {
+                eprintln!("notice: {line}");
+                results = engine.compute_many(&drawn, &options);
+            }
+            let mut computed = results.into_iter();
             for (&c, outline) in chunk.iter().zip(outlines) {
                 let result = match outline {
                     Ok(outline) => computed

@@ -352,10 +352,12 @@ pub fn density(params: &FieldParams, sdf: &Array2<f32>) -> Array2<f32> {
         for k in -r..=r {
             let w = weights[(k + r) as usize];
             // Columns c with 0 ≤ c + k < m.
-            let (lo, hi) = ((-k).max(0) as usize, (mi - k.max(0)) as usize);
+            // (A kernel wider than the grid leaves no columns for the far taps.)
+            let (lo, hi) = ((-k).max(0), mi - k.max(0));
             if lo >= hi {
                 continue;
             }
+            let (lo, hi) = (lo as usize, hi as usize);
             let from = &input[(lo as i32 + k) as usize..(hi as i32 + k) as usize];
             for (sum, &x) in values[lo..hi].iter_mut().zip(from) {
                 *sum += w * x;

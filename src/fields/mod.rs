@@ -273,6 +273,33 @@ impl FieldEngine {
         }
     }
 
+    /// After a lost GPU device: opens a new one (new pipelines and buffers with it), or,
+    /// when none comes back, computes on the CPU twins from then on. Returns the line the
+    /// user should see; None when the device was not lost.
+    pub fn recover(&mut self) -> Option<String> {
+        let reason = self.gpu.as_ref()?.context().lost()?;
+        let old = self.device_name();
+        match GpuFieldEngine::new() {
+            Ok(gpu) => {
+                let line = format!(
+                    "the GPU device was lost ({reason}); fields continue on a new device, {}",
+                    gpu.context().adapter_name()
+                );
+                self.gpu = Some(gpu);
+                Some(line)
+            }
+            Err(e) => {
+                self.gpu = None;
+                self.backend = Backend::Cpu;
+                let line = format!(
+                    "the GPU device ({old}) was lost ({reason}) and no new one could be opened ({e}); fields are computed on the CPU from now on"
+                );
+                self.notice = Some(line.clone());
+                Some(line)
+            }
+        }
+    }
+
     /// Where fields are computed.
     pub fn backend(&self) -> Backend {
         self.backend

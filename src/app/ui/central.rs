@@ -303,6 +303,19 @@ pub(super) fn hologram_in(
         );
         return out;
     };
+    if let Some(reason) = &cx.rt.gpu_lost {
+        ui.painter().rect_filled(rect, 4.0, Color32::from_gray(20));
+        ui.painter().text(
+            rect.center(),
+            egui::Align2::CENTER_CENTER,
+            format!(
+                "The GPU device was lost ({reason}).\nThe hologram cannot be drawn until Hologlyph is restarted;\nyour library and edits are safe: save, then restart."
+            ),
+            egui::FontId::default(),
+            Color32::LIGHT_GRAY,
+        );
+        return out;
+    }
     match g.view {
         Some(view) => {
             let frame = st.frame();
