@@ -306,3 +306,42 @@ fn a_lost_window_device_is_said_in_the_status_line_and_the_window_goes_on() {
     search_and_open(&mut h, "fire");
     assert_eq!(focus(&h), Some(Focus::symbol("fire")), "browsing goes on");
 }
+
+/// A library of 10,000 symbols and 10,000 scenes named at start-up: the window is up
+/// before it is read (in the background, behind a "Reading the library" window), then the
+/// browser holds all of it and search finds one symbol while typing.
+#[test]
+fn a_big_library_is_read_behind_the_window_and_then_browsed() {
+    use hologlyph::library;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let base = library::load_bundled().expect("bundled").library;
+    let big = common::generated::generate(&base, 10_000, 10_000);
+    let path = dir.path().join("big.toml");
+    std::fs::write(&path, library::to_toml(&big)).expect("write");
+    assert!(std::fs::metadata(&path).expect("stat").len() >= hologlyph::app::BACKGROUND_LOAD_BYTES);
+
+    let mut h = common::window::harness_unsettled(StartOptions {
+        library: Some(path.clone()),
+        ..Default::default()
+    });
+    // Two frames in, the library (8 MB, seconds in a debug build) is still being read.
+    assert!(
+        h.state().state().loading.is_some(),
+        "read in the background"
+    );
+    assert!(
+        h.query_by_label_contains("Reading the library").is_some(),
+        "the window says it is reading"
+    );
+    settle(&mut h);
+    let st = h.state().state();
+    assert!(st.loading.is_none());
+    assert_eq!(st.doc.library().symbols.len(), 10_000);
+    assert!(
+        h.query_by_label_contains("10000 of 10000 symbols")
+            .is_some(),
+        "the browser counts all of them"
+    );
+    search_and_open(&mut h, "ascent-9982");
+    assert_eq!(focus(&h), Some(Focus::symbol("ascent-9982")));
+}

@@ -783,6 +783,28 @@ impl HologlyphApp {
                     st.shown.adapters.insert(path, result);
                 }
                 Done::Skipped => {}
+                Done::Opened(path, result) if st.loading.is_some() => {
+                    // The library named at start-up, read in the background.
+                    let loading = st.loading.take().expect("checked");
+                    match *result {
+                        Ok(doc) => {
+                            let ms = loading.since.elapsed().as_secs_f64() * 1e3;
+                            st.status.info(format!(
+                                "read {} ({:.1} MB) in {ms:.0} ms",
+                                path.display(),
+                                loading.bytes as f64 / 1e6
+                            ));
+                            st.settings.remember_library(path);
+                            self.set_document(doc);
+                        }
+                        Err(e) => {
+                            st.status.error(format!("{e}; showing the bundled library instead"));
+                            if let Ok(doc) = Document::open(&crate::library::bundled_path()) {
+                                self.set_document(doc);
+                            }
+                        }
+                    }
+                }
                 Done::Opened(path, result) => match *result {
                     // Edits made while the file was read are not dropped for it.
                     Ok(_) if st.doc.history().is_dirty() => st.status.error(format!(

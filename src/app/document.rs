@@ -70,6 +70,20 @@ impl Document {
         Ok(Self::from_loaded(path, loaded))
     }
 
+    /// What stands for a library being read in the background: empty, unsaved, named after
+    /// the file (nothing can be edited while it stands; see `State::loading`).
+    pub fn placeholder(path: &Path) -> Self {
+        let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        let library = Library {
+            title: format!("Reading {}…", path.display()),
+            base_dir: dir,
+            ..Library::default()
+        };
+        let mut doc = Self::from_library(path, library, Vec::new());
+        doc.untitled = true;
+        doc
+    }
+
     /// A new, empty library (File ▸ New library): saving asks where.
     pub fn untitled() -> Self {
         let dir = std::env::current_dir().unwrap_or_default();

@@ -139,6 +139,9 @@ pub struct StartOptions {
     pub shape_cache_dir: Option<PathBuf>,
 }
 
+/// A library file this large (or larger) named at start-up is read in the background.
+pub const BACKGROUND_LOAD_BYTES: u64 = 1 << 20;
+
 /// The wgpu setup the window and the tests use: the field engine's limits on the device.
 pub fn wgpu_setup() -> egui_wgpu::WgpuSetup {
     let mut setup = egui_wgpu::WgpuSetupCreateNew::without_display_handle();
@@ -222,11 +225,24 @@ impl HologlyphApp {
             .library
             .clone()
             .unwrap_or_else(library::bundled_path);
-        let doc = match Document::open(&path) {
-            Ok(d) => d,
-            Err(e) if options.library.is_some() => return Err(e.into()),
-            Err(_) => Document::open(&library::bundled_path())
-                .context("the bundled library cannot be read")?,
+        // A big library is read in the background: the window is up at once and says it
+        // is reading (a 28 MB library takes about a second); a small one is read here.
+        let bytes = std::fs::metadata(&path).map_or(0, |m| m.len());
+        let loading =
+            (options.library.is_some() && bytes >= BACKGROUND_LOAD_BYTES).then(|| state::Loading {
+                path: path.clone(),
+                bytes,
+                since: Instant::now(),
+            });
+        let doc = if loading.is_some() {
+            Document::placeholder(&path)
+        } else {
+            match Document::open(&path) {
+                Ok(d) => d,
+                Err(e) if options.library.is_some() => return Err(e.into()),
+                Err(_) => Document::open(&library::bundled_path())
+                    .context("the bundled library cannot be read")?,
+            }
         };
         let context = gpu.as_ref().map(|g| g.context.clone());
         let mut jobs = jobs::Jobs::new(context.clone(), cc.egui_ctx.clone());
@@ -287,11 +303,15 @@ impl HologlyphApp {
                 ..Default::default()
             },
             recovered,
+            loading,
             present: None,
             recording: None,
         };
         let mut app = Self { state, rt };
         app.document_opened();
+        if app.state.loading.is_some() {
+            app.rt.jobs.open(path);
+        }
         if let Some(p) = &options.present {
             app.start_presenting(p, &cc.egui_ctx);
         }
@@ -330,7 +350,7 @@ impl HologlyphApp {
     /// Whether background work (the shown glyph, the protocol, thumbnails, shape
     /// neighbours) is still running.
     pub fn busy(&self) -> bool {
-        self.rt.jobs.busy() || self.rt.thumbs.pending() > 0
+        self.state.loading.is_some() || self.rt.jobs.busy() || self.rt.thumbs.pending() > 0
     }
 
     /// Milliseconds from start to the first frame with a hologram drawn.

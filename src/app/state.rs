@@ -32,10 +32,21 @@ pub struct State {
     pub edit: EditState,
     /// Unsaved edits a crash left, found at start-up, while the user decides.
     pub recovered: Option<Recovered>,
+    /// A big library being read in the background at start-up (the window is up at once
+    /// and says so; nothing can be edited until it is in).
+    pub loading: Option<Loading>,
     /// A tour on stage (present mode), if one is.
     pub present: Option<super::present::Presenting>,
     /// A tour being recorded from what the user explores, if one is.
     pub recording: Option<super::record::Recording>,
+}
+
+/// A library file read in the background at start-up.
+#[derive(Clone, Debug)]
+pub struct Loading {
+    pub path: std::path::PathBuf,
+    pub bytes: u64,
+    pub since: std::time::Instant,
 }
 
 /// Edits found in a recovery file.

@@ -1,6 +1,6 @@
 //! Thumbnails for the browser: computed in the background (fields on the GPU, then an
 //! offscreen render), cached as egui textures, evicted least-recently-shown first when
-//! there are more than [`MAX_CACHED`]. A placeholder shows until a thumbnail arrives.
+//! they hold more than [`MAX_CACHED_BYTES`]. A placeholder shows until a thumbnail arrives.
 //! When animation is on, the thumbnails on screen are re-rendered at the current time a
 //! few times a second from fields the worker keeps (only the render runs again).
 //!
@@ -35,10 +35,12 @@ struct Made {
 pub const THUMB_PX: u32 = 96;
 /// Field size the thumbnails are computed at.
 const THUMB_FIELD: u32 = 96;
-/// Most thumbnails kept as textures (96² RGBA each: ~36 KiB).
-pub const MAX_CACHED: usize = 2048;
-/// Most glyphs whose GPU fields the worker keeps for animation (~0.2 MiB each).
-const MAX_FIELDS: usize = 256;
+/// Bytes of thumbnail textures kept (each 96² RGBA, 36 KiB): 72 MiB, 2048 thumbnails.
+pub const MAX_CACHED_BYTES: usize = 72 << 20;
+/// One thumbnail texture's bytes.
+const THUMB_BYTES: usize = (THUMB_PX * THUMB_PX * 4) as usize;
+/// Bytes of GPU fields the worker keeps to animate thumbnails (its buffers and textures).
+pub const MAX_FIELD_BYTES: u64 = 64 << 20;
 /// Seconds between animation frames of the thumbnails.
 const ANIMATION_PERIOD_S: f64 = 0.2;
 
@@ -187,14 +189,15 @@ impl Thumbnails {
                 }
             }
         }
-        if cache.textures.len() > MAX_CACHED {
+        let max_cached = MAX_CACHED_BYTES / THUMB_BYTES;
+        if cache.textures.len() > max_cached {
             let mut by_age: Vec<(u64, ThumbKey)> = cache
                 .textures
                 .iter()
                 .map(|(k, (_, _, t))| (*t, k.clone()))
                 .collect();
             by_age.sort_unstable();
-            let excess = cache.textures.len() - MAX_CACHED;
+            let excess = cache.textures.len() - max_cached;
             for (_, k) in by_age.into_iter().take(excess) {
                 cache.textures.remove(&k);
             }
@@ -276,6 +279,12 @@ impl Thumbnails {
         self.inner.get_mut().shown.clear();
     }
 
+    /// Thumbnails kept as textures, and their bytes.
+    pub fn cached(&self) -> (usize, usize) {
+        let n = self.inner.borrow().textures.len();
+        (n, n * THUMB_BYTES)
+    }
+
     /// Thumbnails still being computed.
     pub fn pending(&self) -> usize {
         self.inner.borrow().requested.len()
@@ -323,6 +332,7 @@ fn worker(ctx: GpuContext, jobs: Receiver<Job>, done: Sender<Done>, repaint: egu
     let fonts = FontSet::bundled();
     // Fields kept for animation: key → (fields, em per px, style, last use).
     let mut kept: HashMap<ThumbKey, (GpuFields, f32, Style, u64)> = HashMap::new();
+    let mut kept_bytes = 0u64;
     let mut tick = 0u64;
     let render = |fields: &GpuFields, em: f32, style: Style, time: f32| {
         let frame = Frame {
@@ -348,13 +358,22 @@ fn worker(ctx: GpuContext, jobs: Receiver<Job>, done: Sender<Done>, repaint: egu
                         let fields = engine.dispatch(&prep).map_err(|e| e.to_string())?;
                         let em = prep.grid.em_per_px as f32;
                         let rgba = render(&fields, em, style, 0.6)?;
-                        if kept.len() >= MAX_FIELDS
+                        // The oldest go until the new one fits in the byte budget.
+                        let adding = fields.gpu_bytes();
+                        while kept_bytes + adding > MAX_FIELD_BYTES
                             && let Some(oldest) =
                                 kept.iter().min_by_key(|(_, v)| v.3).map(|(k, _)| k.clone())
                         {
-                            kept.remove(&oldest);
+                            if let Some((gone, ..)) = kept.remove(&oldest) {
+                                kept_bytes -= gone.gpu_bytes();
+                            }
                         }
-                        kept.insert(key.clone(), (fields, em, style, tick));
+                        kept_bytes += adding;
+                        if let Some((replaced, ..)) =
+                            kept.insert(key.clone(), (fields, em, style, tick))
+                        {
+                            kept_bytes -= replaced.gpu_bytes();
+                        }
                         Ok(rgba)
                     });
                 (key, Some(made), result)

@@ -74,6 +74,25 @@ pub struct GpuFields {
 }
 
 impl GpuFields {
+    /// GPU memory the fields hold: their buffers and the two textures.
+    pub fn gpu_bytes(&self) -> u64 {
+        let buffers: u64 = [
+            &self.sdf,
+            &self.nearest,
+            &self.curvature,
+            &self.density,
+            &self.voids,
+            &self.labels,
+            &self.region_keys,
+        ]
+        .iter()
+        .map(|b| b.size())
+        .sum();
+        // rgba16float (8 bytes a pixel) and r32uint (4).
+        let pixels = |t: &wgpu::Texture| u64::from(t.width()) * u64::from(t.height());
+        buffers + pixels(&self.field_texture) * 8 + pixels(&self.region_texture) * 4
+    }
+
     /// How many buffers [`Self::readable`] lists.
     const READABLE: usize = 7;
 

@@ -3,6 +3,7 @@
 
 #![allow(dead_code)]
 
+pub mod generated;
 pub mod window;
 
 use std::path::{Path, PathBuf};

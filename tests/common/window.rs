@@ -49,6 +49,28 @@ pub fn harness_sized(
     h
 }
 
+/// The app at 1280×800, two frames in, its background work not waited for.
+pub fn harness_unsettled(options: StartOptions) -> Harness<'static, HologlyphApp> {
+    let mut h = Harness::builder()
+        .with_size(Vec2::new(1280.0, 800.0))
+        .wgpu_setup(wgpu_setup())
+        .build_eframe(move |cc| {
+            let mut app = HologlyphApp::new(
+                cc,
+                StartOptions {
+                    fresh: true,
+                    ..options
+                },
+            )
+            .expect("the app starts");
+            app.freeze_time(1.0);
+            app.push(Command::SetGrid(false));
+            app
+        });
+    h.run_steps(2);
+    h
+}
+
 /// Steps until the background work (the shown glyph, the protocol, shape neighbours,
 /// validation) is done and its results are on screen.
 pub fn settle(h: &mut Harness<'_, HologlyphApp>) {

@@ -18,6 +18,7 @@ pub fn windows_ui(ctx: &egui::Context, cx: &Cx) {
     leave_window(ctx, cx);
     recovered_window(ctx, cx);
     disk_changed_window(ctx, cx);
+    loading_window(ctx, cx);
     let has_problems = !st.doc.problems.is_empty() || !st.status.errors.is_empty();
     if st.windows.problems && has_problems {
         let mut open = true;
@@ -157,6 +158,28 @@ fn leave_window(ctx: &egui::Context, cx: &Cx) {
                 cx.push(Command::Leave(LeaveChoice::Cancel));
             }
         });
+    });
+}
+
+/// A big library being read at start-up: what, how big, for how long; the rest of the
+/// window waits behind it (its frames go on).
+fn loading_window(ctx: &egui::Context, cx: &Cx) {
+    let Some(loading) = &cx.state.loading else {
+        return;
+    };
+    egui::Modal::new(egui::Id::unique("loading")).show(ctx, |ui| {
+        ui.set_width(420.0);
+        ui.horizontal(|ui| {
+            ui.add(egui::Spinner::new());
+            ui.heading("Reading the library");
+        });
+        ui.label(format!(
+            "{} — {:.1} MB, {:.1} s so far",
+            loading.path.display(),
+            loading.bytes as f64 / 1e6,
+            loading.since.elapsed().as_secs_f64()
+        ));
+        ui.weak("Parsing and checking every symbol, scene and link.");
     });
 }
 
