@@ -19,6 +19,16 @@ pub enum GpuError {
         reason: String,
         what: String,
     },
+    /// The work needs larger buffers than the device allows (a small or integrated GPU).
+    #[error(
+        "{what} need more GPU memory in one buffer than {adapter} allows ({max_buffer_mib:.0} MiB a buffer, {max_binding_mib:.0} MiB a binding); use a smaller size, or --backend cpu"
+    )]
+    TooLarge {
+        what: String,
+        adapter: String,
+        max_buffer_mib: f64,
+        max_binding_mib: f64,
+    },
     /// Reading results back from the GPU failed.
     #[error("reading {what} back from the GPU failed: {reason}")]
     ReadBack { what: String, reason: String },
@@ -71,8 +81,15 @@ impl GpuContext {
 
     /// Opens a device on `adapter`.
     pub fn from_adapter(adapter: &wgpu::Adapter) -> Result<Self, GpuError> {
+        Self::from_adapter_with_limits(adapter, Self::required_limits(adapter))
+    }
+
+    /// Opens a device on `adapter` with `limits` (a small device in tests).
+    pub fn from_adapter_with_limits(
+        adapter: &wgpu::Adapter,
+        limits: wgpu::Limits,
+    ) -> Result<Self, GpuError> {
         let info = adapter.get_info();
-        let limits = Self::required_limits(adapter);
         let (device, queue) = pollster::block_on(adapter.request_device(&wgpu::DeviceDescriptor {
             label: Some("hologlyph"),
             required_limits: limits,

@@ -282,3 +282,42 @@ fn a_lost_device_is_reported_and_a_new_one_computes_the_same_fields() {
     assert_eq!(before.raw.sdf, after.raw.sdf);
     assert_eq!(before.regions, after.regions);
 }
+
+/// A small device (buffers limited to 16 MiB): the fields of ⟁ at 2048² do not fit, the
+/// error says so with the device's limits and what to do, and the same engine goes on
+/// computing at 256².
+#[test]
+fn fields_too_big_for_a_small_device_are_a_clear_error_and_the_engine_goes_on() {
+    use hologlyph::fields::GpuFieldEngine;
+    use hologlyph::gpu::{GpuContext, GpuError};
+    let instance =
+        wgpu::Instance::new(wgpu::InstanceDescriptor::new_without_display_handle_from_env());
+    let adapter = pollster::block_on(wgpu::util::initialize_adapter_from_env_or_default(
+        &instance, None,
+    ))
+    .expect("an adapter (lavapipe)");
+    let limits = wgpu::Limits {
+        max_buffer_size: 16 << 20,
+        max_storage_buffer_binding_size: 16 << 20,
+        ..GpuContext::required_limits(&adapter)
+    };
+    let ctx = GpuContext::from_adapter_with_limits(&adapter, limits).expect("a small device");
+    let engine = GpuFieldEngine::with_context(ctx).expect("an engine");
+    let outline = FontSet::bundled().outline('⟁').expect("outline");
+    let big = Prepared::new(&outline, &FieldOptions::default().with_size(2048)).expect("prep");
+    match engine.compute(&big) {
+        Err(e @ GpuError::TooLarge { .. }) => {
+            let message = e.to_string();
+            assert!(
+                message.contains("2048²") && message.contains("16 MiB"),
+                "{message}"
+            );
+        }
+        Err(other) => panic!("expected a clear size error, got: {other}"),
+        Ok(_) => panic!("2048² fields fit in 16 MiB buffers?"),
+    }
+    let small = Prepared::new(&outline, &FieldOptions::default().with_size(256)).expect("prep");
+    let raw = engine.compute(&small).expect("256² still computes");
+    let twin = cpu::compute(&small);
+    assert!(common::max_abs_diff(&raw.sdf, &twin.sdf) < 1e-5);
+}

@@ -222,7 +222,9 @@ impl GpuFieldEngine {
             region_texture.create_view(&Default::default()),
         ];
         let packed = PackedBatch::new(&[prep]);
-        let res = BatchResources::new(self, Capacity::of(&packed), false);
+        let need = Capacity::of(&packed);
+        self.check_fits(&need, &[prep])?;
+        let res = BatchResources::new(self, need, false);
         self.run_batch(&res, &packed, passes_wanted, Some(&views), |_| {})?;
         let [sdf, nearest, curvature, density, voids, labels, region_keys] = res.fields;
         Ok(GpuFields {
@@ -384,6 +386,22 @@ impl GpuFieldEngine {
         self.finish_batch(submitted)
     }
 
+    /// Refuses work whose buffers the device cannot make (a small GPU), before any is made:
+    /// wgpu would otherwise fail later with a read-back error that names nothing.
+    fn check_fits(&self, need: &Capacity, preps: &[&Prepared]) -> Result<(), GpuError> {
+        let limits = self.ctx.device.limits();
+        if need.fits(&limits) {
+            return Ok(());
+        }
+        let largest = preps.iter().map(|p| p.grid.size).max().unwrap_or(0);
+        Err(GpuError::TooLarge {
+            what: format!("fields of {} glyph(s) up to {largest}²", preps.len()),
+            adapter: self.ctx.adapter_name(),
+            max_buffer_mib: limits.max_buffer_size as f64 / (1 << 20) as f64,
+            max_binding_mib: limits.max_storage_buffer_binding_size as f64 / (1 << 20) as f64,
+        })
+    }
+
     /// Queues a batch: its passes and the copy of its fields into a mappable buffer, in one
     /// submission. The CPU is free until [`Self::finish_batch`]; queueing the next batch
     /// first keeps the GPU busy while this one is read. The buffers and bind groups of a
@@ -410,6 +428,7 @@ impl GpuFieldEngine {
         }
         let packed = PackedBatch::new(preps);
         let need = Capacity::of(&packed);
+        self.check_fits(&need, preps)?;
         // A quarter of headroom where the device's limits allow it.
         let roomy = Some(need.with_headroom()).filter(|c| c.fits(&limits));
         let res = self.take_spare(&need).unwrap_or_else(|| {
