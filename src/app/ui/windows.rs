@@ -204,7 +204,9 @@ fn disk_changed_window(ctx: &egui::Context, cx: &Cx) {
             if ui.button(Command::ReloadLibrary.label()).clicked() {
                 cx.push(Command::ReloadLibrary);
             }
-            if ui.button(Command::OverwriteOnDisk.label()).clicked() {
+            // With nothing unsaved here, overwriting would only undo the other's change.
+            if st.doc.history().is_dirty() && ui.button(Command::OverwriteOnDisk.label()).clicked()
+            {
                 cx.push(Command::OverwriteOnDisk);
             }
             if ui.button(Command::KeepEditing.label()).clicked()
