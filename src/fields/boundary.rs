@@ -59,15 +59,37 @@ pub struct OutlineSample {
     pub corner: bool,
 }
 
+/// The most steps boundary extraction takes: entries of the inside-test bands, pairs of
+/// segments whose boxes overlap looked at for crossings, and segments looked at for
+/// inside/outside. Outlines of 200,000 segments (1024 circles, or four 50,000-gons) take
+/// about 3e8; a damaged font's glyph of 187,000 long segments that all cross each other
+/// took 1.4e9 (5 s); one of a million such segments would take minutes and gigabytes, and
+/// is refused at this bound instead.
+pub const MAX_BOUNDARY_WORK: u64 = 600_000_000;
+
+/// An outline whose segments overlap each other too much to extract its boundary in time.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct TooComplex {
+    pub segments: usize,
+}
+
 impl Boundary {
-    /// Extracts the visible boundary of `flat`.
-    pub fn extract(flat: &Flattened) -> Self {
+    /// Extracts the visible boundary of `flat`, or refuses after [`MAX_BOUNDARY_WORK`] steps.
+    pub fn extract(flat: &Flattened) -> Result<Self, TooComplex> {
+        let too_complex = TooComplex {
+            segments: flat.lines.len(),
+        };
+        let mut work = YBands::entries(&flat.lines, flat.bounds);
+        if work > MAX_BOUNDARY_WORK {
+            return Err(too_complex);
+        }
         let bands = YBands::new(&flat.lines, flat.bounds);
         let scale = flat.bounds.width().max(flat.bounds.height()).max(1e-9);
         let probe = scale * 1e-7;
         let mut seen = HashMap::new();
         let mut lines = Vec::new();
-        for piece in split_at_crossings(&flat.lines) {
+        let pieces = split_at_crossings(&flat.lines, &mut work).ok_or(too_complex)?;
+        for piece in pieces {
             let d = piece.b.sub(piece.a);
             let len = d.length();
             if len <= 0.0 {
@@ -75,6 +97,10 @@ impl Boundary {
             }
             let n = EmPoint::new(-d.y / len, d.x / len);
             let m = piece.a.lerp(piece.b, 0.5);
+            work += 2 * bands.band_len(m) as u64;
+            if work > MAX_BOUNDARY_WORK {
+                return Err(too_complex);
+            }
             let left = bands.is_inside(flat, m.add(n.scale(probe)));
             let right = bands.is_inside(flat, m.sub(n.scale(probe)));
             let oriented = match (left, right) {
@@ -98,14 +124,14 @@ impl Boundary {
         let loops = chain_loops(&lines);
         let (samples, corner_at) = sample_curvature(&lines, &loops);
         let (parts, part_of) = divide_parts(&lines, &loops, &corner_at);
-        Self {
+        Ok(Self {
             lines,
             part_of,
             loops,
             parts,
             samples,
             bounds,
-        }
+        })
     }
 
     /// Exact distance from `p` to the boundary, brute force (reference and anchors).
@@ -145,22 +171,38 @@ struct YBands {
 }
 
 impl YBands {
+    fn count(lines: &[Line]) -> usize {
+        ((lines.len() as f64).sqrt().ceil() as usize).clamp(1, 4096)
+    }
+
+    /// The band of each end of `l`: (first, last).
+    fn span(l: &Line, bounds: EmRect, band_h: f64, count: usize) -> (usize, usize) {
+        let band =
+            |y: f64| (((y - bounds.min.y) / band_h).floor().max(0.0) as usize).min(count - 1);
+        (band(l.a.y.min(l.b.y)), band(l.a.y.max(l.b.y)))
+    }
+
+    /// How many entries the bands of `lines` would hold (counted before they are made: a
+    /// thousand segments spanning every band is a million entries).
+    fn entries(lines: &[Line], bounds: EmRect) -> u64 {
+        let count = Self::count(lines);
+        let band_h = (bounds.height() / count as f64).max(1e-12);
+        lines
+            .iter()
+            .map(|l| {
+                let (lo, hi) = Self::span(l, bounds, band_h, count);
+                (hi - lo + 1) as u64
+            })
+            .sum()
+    }
+
     fn new(lines: &[Line], bounds: EmRect) -> Self {
-        let count = ((lines.len() as f64).sqrt().ceil() as usize).clamp(1, 4096);
+        let count = Self::count(lines);
         let band_h = (bounds.height() / count as f64).max(1e-12);
         let mut bands = vec![Vec::new(); count];
         for (i, l) in lines.iter().enumerate() {
-            let lo = ((l.a.y.min(l.b.y) - bounds.min.y) / band_h)
-                .floor()
-                .max(0.0) as usize;
-            let hi = ((l.a.y.max(l.b.y) - bounds.min.y) / band_h)
-                .floor()
-                .max(0.0) as usize;
-            for band in bands
-                .iter_mut()
-                .take(hi.min(count - 1) + 1)
-                .skip(lo.min(count - 1))
-            {
+            let (lo, hi) = Self::span(l, bounds, band_h, count);
+            for band in &mut bands[lo..=hi] {
                 band.push(i as u32);
             }
         }
@@ -169,6 +211,15 @@ impl YBands {
             band_h,
             bands,
         }
+    }
+
+    /// How many segments the band of `p` holds (what an inside test there looks at).
+    fn band_len(&self, p: EmPoint) -> usize {
+        let band = ((p.y - self.y0) / self.band_h).floor();
+        if band < 0.0 || band as usize >= self.bands.len() {
+            return 0;
+        }
+        self.bands[band as usize].len()
     }
 
     fn is_inside(&self, flat: &Flattened, p: EmPoint) -> bool {
@@ -190,7 +241,8 @@ impl YBands {
 
 /// Splits every segment at every point where another segment crosses or touches it. A
 /// crossing point is computed once and given to both segments, so the pieces meet exactly.
-fn split_at_crossings(lines: &[Line]) -> Vec<Line> {
+/// Counts the pairs it looks at in `work`; None past [`MAX_BOUNDARY_WORK`].
+fn split_at_crossings(lines: &[Line], work: &mut u64) -> Option<Vec<Line>> {
     const EPS: f64 = 1e-10;
     let mut cuts: Vec<Vec<(f64, EmPoint)>> = vec![Vec::new(); lines.len()];
     let mut order: Vec<usize> = (0..lines.len()).collect();
@@ -203,6 +255,10 @@ fn split_at_crossings(lines: &[Line]) -> Vec<Line> {
             let lj = lines[j];
             if min_x(&lj) > ix1 {
                 break;
+            }
+            *work += 1;
+            if *work > MAX_BOUNDARY_WORK {
+                return None;
             }
             if lj.a.y.max(lj.b.y) < iy0 || lj.a.y.min(lj.b.y) > iy1 {
                 continue;
@@ -272,7 +328,7 @@ fn split_at_crossings(lines: &[Line]) -> Vec<Line> {
             });
         }
     }
-    pieces
+    Some(pieces)
 }
 
 /// Chains oriented segments into loops by matching end points to start points exactly.

@@ -141,6 +141,12 @@ pub enum FieldError {
     /// The GPU failed while computing.
     #[error(transparent)]
     Gpu(#[from] GpuError),
+    /// The outline's segments cross each other too often for its boundary to be found in
+    /// time (a damaged font, a scribble of long strokes).
+    #[error(
+        "{what} is too complex: its {segments} segments overlap each other too much to find its outline in time; simplify it"
+    )]
+    TooComplex { what: String, segments: usize },
 }
 
 /// The per-pixel outputs of the passes, as both backends produce them.

@@ -97,7 +97,10 @@ impl Prepared {
             }
         };
         let flat = flatten(outline, tolerance)?;
-        let boundary = Boundary::extract(&flat);
+        let boundary = Boundary::extract(&flat).map_err(|e| FieldError::TooComplex {
+            what: outline.source.describe(),
+            segments: e.segments,
+        })?;
         if boundary.lines.is_empty() {
             return Err(FieldError::Glyph(crate::glyph::GlyphError::EmptyOutline {
                 what: outline.source.describe(),
