@@ -148,10 +148,10 @@ fn run_case(kind: &str, dir: &Path, name: &str) -> Outcome {
     }
 }
 
-/// The fuzz entry point a case of `kind` replays through.
 /// A fuzz entry point: bytes in, the user's error (or nothing) out.
 type Entry = fn(&[u8]) -> Result<(), String>;
 
+/// The fuzz entry point a case of `kind` replays through.
 fn fuzz_entry(kind: &str) -> Option<Entry> {
     use hologlyph::fuzz;
     Some(match kind {

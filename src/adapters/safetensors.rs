@@ -213,7 +213,7 @@ fn find_fault(json: &[u8], data_bytes: u64) -> Option<Fault> {
     let Some(object) = value.as_object() else {
         return Fault::entry("(top level)", "the header is not a JSON object".into());
     };
-    // (offsets, name, byte size) of each tensor.
+    // (start, end, name) of each tensor.
     let mut ranges: Vec<(u64, u64, &str)> = Vec::new();
     for (name, entry) in object {
         if name == "__metadata__" {
@@ -339,8 +339,9 @@ pub(super) fn repeated_key(json: &[u8]) -> Option<String> {
                     let mut repeated = None;
                     while let Some(key) = map.next_key::<String>()? {
                         if key == "__metadata__" {
-                            let inner: Repeated = map.next_value()?;
-                            if let Some(k) = inner.0 {
+                            // (`null` is allowed: no metadata.)
+                            let inner: Option<Repeated> = map.next_value()?;
+                            if let Some(k) = inner.and_then(|r| r.0) {
                                 repeated.get_or_insert(format!("__metadata__.{k}"));
                             }
                         } else {

@@ -298,7 +298,9 @@ impl HologlyphApp {
         if st.windows.leaving.is_some() {
             return;
         }
-        if st.edit.picker.is_some() {
+        if st.windows.disk_changed {
+            self.apply(Command::KeepEditing, ctx);
+        } else if st.edit.picker.is_some() {
             self.apply(Command::Editor(E::ClosePicker), ctx);
         } else if st.edit.new_symbol.is_some() {
             self.apply(Command::Editor(E::CloseNewSymbol), ctx);
@@ -783,7 +785,9 @@ impl HologlyphApp {
                     st.shown.adapters.insert(path, result);
                 }
                 Done::Skipped => {}
-                Done::Opened(path, result) if st.loading.is_some() => {
+                Done::Opened(path, result)
+                    if st.loading.as_ref().is_some_and(|l| l.path == path) =>
+                {
                     // The library named at start-up, read in the background.
                     let loading = st.loading.take().expect("checked");
                     match *result {

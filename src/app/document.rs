@@ -287,11 +287,15 @@ impl Document {
     /// files the library names are written so that they are still found from there (one
     /// undo step before the save).
     pub fn save_as(&mut self, path: &Path) -> Result<(), SaveError> {
+        let absolute = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+        if !self.untitled && absolute(path) == absolute(&self.path) {
+            // The same file: the same rule as Save, never over another's change.
+            return self.save();
+        }
         let dir = path
             .parent()
             .filter(|p| !p.as_os_str().is_empty())
             .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
-        let absolute = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
         if absolute(&self.library().base_dir) != absolute(&dir) {
             let moved = self.library().moved_to(&dir);
             self.replace(moved, &format!("move file references to {}", dir.display()));

@@ -369,6 +369,14 @@ impl HologlyphApp {
         // A focused widget takes plain keys (a text field, a button), except the view: it
         // takes only Tab and Enter.
         let typing = ctx.egui_wants_keyboard_input() && !self.rt.view_focused;
+        // While a big library is read, the window holds a placeholder: only quitting works
+        // (no save, no edit, no drop could mean anything yet).
+        if self.state.loading.is_some() {
+            if ctx.input_mut(|i| i.consume_shortcut(&Command::Quit.shortcut().expect("Ctrl+Q"))) {
+                self.push(Command::Quit);
+            }
+            return;
+        }
         // Present mode has its own keys (a presenter's remote), and only those.
         if let Some(p) = &self.state.present {
             if !typing {

@@ -139,17 +139,10 @@ pub(super) fn fields_command(args: &FieldsArgs) -> Result<()> {
             let outlines = map_batch(chunk.len(), |i| fonts.outline(chunk[i]), |_, _| {});
             let drawn: Vec<&Outline> = outlines.iter().filter_map(|o| o.as_ref().ok()).collect();
             let mut results = engine.compute_many(&drawn, &options);
-            // A lost device loses the chunk: open a new one (or go on on the CPU) and
-            // compute the chunk again.
-            let lost = results.iter().any(|r| {
-                matches!(
-                    r,
-                    Err(crate::fields::FieldError::Gpu(
-                        crate::gpu::GpuError::DeviceLost { .. }
-                    ))
-                )
-            });
-            if lost && let Some(line) = engine.recover() {
+            // A lost device loses the chunk (as a lost device or a failed read-back): open
+            // a new one (or go on on the CPU) and compute the chunk again.
+            let failed = results.iter().any(|r| r.is_err());
+            if failed && let Some(line) = engine.recover() {
                 eprintln!("notice: {line}");
                 results = engine.compute_many(&drawn, &options);
             }

@@ -127,7 +127,7 @@ pub fn parse_matrix(path: &Path, bytes: &[u8]) -> Result<Array2<f32>, EmbeddingE
     }
 }
 
-/// Refuses a `.npy` whose header declares more (or less) data than the file holds, before
+/// Refuses a `.npy` whose header declares more data than the file holds, before
 /// the reader allocates what the header says: a 60-byte file claiming a 2^60-element array
 /// must be an error, not an attempt at an exabyte. Headers this cannot read are left to the
 /// reader, which refuses them with its own message.

@@ -204,6 +204,9 @@ impl GpuFieldEngine {
         prep: &Prepared,
         passes_wanted: Passes<'_>,
     ) -> Result<GpuFields, GpuError> {
+        let packed = PackedBatch::new(&[prep]);
+        let need = Capacity::of(&packed);
+        self.check_fits(&need, &[prep])?;
         let device = &self.ctx.device;
         let n = prep.grid.size;
         let texture = |label: &str, format: wgpu::TextureFormat| {
@@ -221,9 +224,6 @@ impl GpuFieldEngine {
             field_texture.create_view(&Default::default()),
             region_texture.create_view(&Default::default()),
         ];
-        let packed = PackedBatch::new(&[prep]);
-        let need = Capacity::of(&packed);
-        self.check_fits(&need, &[prep])?;
         let res = BatchResources::new(self, need, false);
         self.run_batch(&res, &packed, passes_wanted, Some(&views), |_| {})?;
         let [sdf, nearest, curvature, density, voids, labels, region_keys] = res.fields;

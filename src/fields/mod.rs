@@ -283,7 +283,10 @@ impl FieldEngine {
     /// when none comes back, computes on the CPU twins from then on. Returns the line the
     /// user should see; None when the device was not lost.
     pub fn recover(&mut self) -> Option<String> {
-        let reason = self.gpu.as_ref()?.context().lost()?;
+        let context = self.gpu.as_ref()?.context();
+        // The device learns of its loss on maintenance (a failed read-back may come first).
+        let _ = context.device.poll(wgpu::PollType::Poll);
+        let reason = context.lost()?;
         let old = self.device_name();
         match GpuFieldEngine::new() {
             Ok(gpu) => {
@@ -357,7 +360,12 @@ impl FieldEngine {
         // as GPU_BATCH_BYTES of fields hold (at least one).
         let size = options.grid.map_or(options.size, |g| g.size) as u64;
         // (A size of 0 is refused by `Prepared::new`, glyph by glyph, not here.)
-        let per_batch = ((GPU_BATCH_BYTES / (7 * 4 * size * size).max(1)) as usize).max(1);
+        // (A batch also stays within the device's largest buffer and binding.)
+        let limits = gpu.context().device.limits();
+        let budget = GPU_BATCH_BYTES
+            .min(limits.max_buffer_size)
+            .min(limits.max_storage_buffer_binding_size * 7);
+        let per_batch = ((budget / (7 * 4 * size * size).max(1)) as usize).max(1);
         let ranges: Vec<std::ops::Range<usize>> = (0..outlines.len())
             .step_by(per_batch)
             .map(|start| start..(start + per_batch).min(outlines.len()))

@@ -217,7 +217,8 @@ pub fn bundled_fonts() -> &'static [FontData] {
 
 /// Fonts searched for a character, in order.
 ///
-/// Fallback order: a font the user named comes first. Then, for letters, digits and
+/// A font the user named is the only font used: a character it lacks is an error
+/// ([`FontSet::outline`]). Without one, the bundled fonts in fallback order: for letters, digits and
 /// punctuation of text scripts (code points below U+2000: Latin, Greek, Cyrillic, …) the
 /// text font Noto Sans leads, followed by Noto Sans Math, Noto Sans Symbols and Noto Sans
 /// Symbols 2. For every other character the order is Noto Sans Math (mathematical and
@@ -234,25 +235,25 @@ impl FontSet {
         Self { user: None }
     }
 
-    /// A user font first, then the bundled fonts.
+    /// The user's font, alone (see [`FontSet::outline`]).
     pub fn with_user_font(path: &FsPath) -> Result<Self, GlyphError> {
         Ok(Self {
             user: Some(FontData::from_file(path)?),
         })
     }
 
-    /// The fonts tried for `c`, in order.
+    /// The fonts tried for `c`, in order: the user's font alone, or the bundled ones.
     pub fn fallback_order(&self, c: char) -> Vec<&FontData> {
+        if let Some(user) = &self.user {
+            return vec![user];
+        }
         let bundled = bundled_fonts();
         let order: [usize; 4] = if (c as u32) < 0x2000 {
             [0, 1, 2, 3]
         } else {
             [1, 2, 3, 0]
         };
-        self.user
-            .iter()
-            .chain(order.iter().map(|&i| &bundled[i]))
-            .collect()
+        order.iter().map(|&i| &bundled[i]).collect()
     }
 
     /// The first font covering `c`.
