@@ -64,7 +64,7 @@ pub struct OutlineSample {
 /// inside/outside. Outlines of 200,000 segments (1024 circles, or four 50,000-gons) take
 /// about 3e8; a damaged font's glyph of 187,000 long segments that all cross each other
 /// took 1.4e9 (5 s); one of a million such segments would take minutes and gigabytes, and
-/// is refused at this bound instead.
+/// is refused at this bound instead (the inside tests' cost is counted before they run).
 pub const MAX_BOUNDARY_WORK: u64 = 600_000_000;
 
 /// An outline whose segments overlap each other too much to extract its boundary in time.
@@ -89,6 +89,16 @@ impl Boundary {
         let mut seen = HashMap::new();
         let mut lines = Vec::new();
         let pieces = split_at_crossings(&flat.lines, &mut work).ok_or(too_complex)?;
+        // Each piece is tested on both sides against the segments of its band: that cost is
+        // known before any test runs, so an outline of thousands of long crossing segments
+        // is refused in milliseconds instead of after seconds of tests.
+        work += pieces
+            .iter()
+            .map(|p| 2 * bands.band_len(p.a.lerp(p.b, 0.5)) as u64)
+            .sum::<u64>();
+        if work > MAX_BOUNDARY_WORK {
+            return Err(too_complex);
+        }
         for piece in pieces {
             let d = piece.b.sub(piece.a);
             let len = d.length();
@@ -97,10 +107,6 @@ impl Boundary {
             }
             let n = EmPoint::new(-d.y / len, d.x / len);
             let m = piece.a.lerp(piece.b, 0.5);
-            work += 2 * bands.band_len(m) as u64;
-            if work > MAX_BOUNDARY_WORK {
-                return Err(too_complex);
-            }
             let left = bands.is_inside(flat, m.add(n.scale(probe)));
             let right = bands.is_inside(flat, m.sub(n.scale(probe)));
             let oriented = match (left, right) {
