@@ -18,15 +18,24 @@ use hologlyph::library;
 
 /// The app at 1280×800 with default settings, at `pixels_per_point`.
 fn app(pixels_per_point: f32) -> Harness<'static, HologlyphApp> {
+    app_on(pixels_per_point, None)
+}
+
+/// The app at 1280×800 with default settings on `library` (None: the bundled one).
+fn app_on(
+    pixels_per_point: f32,
+    library: Option<std::path::PathBuf>,
+) -> Harness<'static, HologlyphApp> {
     Harness::builder()
         .with_size(egui::Vec2::new(1280.0, 800.0))
         .with_pixels_per_point(pixels_per_point)
         .wgpu_setup(wgpu_setup())
-        .build_eframe(|cc| {
+        .build_eframe(move |cc| {
             HologlyphApp::new(
                 cc,
                 StartOptions {
                     fresh: true,
+                    library,
                     ..StartOptions::default()
                 },
             )
@@ -110,20 +119,7 @@ fn big_library() -> (f64, f64, f64, (f64, f64), (usize, usize)) {
     generated::reset_peak();
     let (before, _) = generated::memory_mib();
     let start = Instant::now();
-    let mut h = Harness::builder()
-        .with_size(egui::Vec2::new(1280.0, 800.0))
-        .wgpu_setup(wgpu_setup())
-        .build_eframe(|cc| {
-            HologlyphApp::new(
-                cc,
-                StartOptions {
-                    fresh: true,
-                    library: Some(path.clone()),
-                    ..StartOptions::default()
-                },
-            )
-            .expect("the app starts")
-        });
+    let mut h = app_on(1.0, Some(path.clone()));
     h.render().expect("first frame renders");
     let first_frame_ms = start.elapsed().as_secs_f64() * 1e3;
     while h.state().state().loading.is_some() {

@@ -19,6 +19,23 @@ pub fn harness_sized(
     size: Vec2,
     pixels_per_point: f32,
 ) -> Harness<'static, HologlyphApp> {
+    let mut h = build(options, frozen, size, pixels_per_point);
+    settle(&mut h);
+    h
+}
+
+/// The app at 1280×800, two frames in, its background work not waited for.
+pub fn harness_unsettled(options: StartOptions) -> Harness<'static, HologlyphApp> {
+    build(options, true, Vec2::new(1280.0, 800.0), 1.0)
+}
+
+/// The app built and two frames in.
+fn build(
+    options: StartOptions,
+    frozen: bool,
+    size: Vec2,
+    pixels_per_point: f32,
+) -> Harness<'static, HologlyphApp> {
     // Present mode runs on a fake clock from the first frame (the tests move it by hand):
     // on egui's own clock a tour would move on while the first glyphs compute.
     let presenting = options.present.is_some();
@@ -41,29 +58,6 @@ pub fn harness_sized(
             if presenting {
                 app.set_fake_time(Some(0.0));
             }
-            app.push(Command::SetGrid(false));
-            app
-        });
-    h.run_steps(2);
-    settle(&mut h);
-    h
-}
-
-/// The app at 1280×800, two frames in, its background work not waited for.
-pub fn harness_unsettled(options: StartOptions) -> Harness<'static, HologlyphApp> {
-    let mut h = Harness::builder()
-        .with_size(Vec2::new(1280.0, 800.0))
-        .wgpu_setup(wgpu_setup())
-        .build_eframe(move |cc| {
-            let mut app = HologlyphApp::new(
-                cc,
-                StartOptions {
-                    fresh: true,
-                    ..options
-                },
-            )
-            .expect("the app starts");
-            app.freeze_time(1.0);
             app.push(Command::SetGrid(false));
             app
         });
