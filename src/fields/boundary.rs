@@ -15,7 +15,7 @@ use std::ops::{Add, Sub};
 use std::collections::HashMap;
 
 use crate::geometry::{EmPoint, EmRect};
-use crate::glyph::{Flattened, Line, crossing};
+use crate::glyph::{FillRule, Flattened, Line, crossing};
 
 /// Turning more than this (radians) within [`CORNER_WINDOW_EM`] of outline makes a corner:
 /// 35°.
@@ -59,13 +59,16 @@ pub struct OutlineSample {
     pub corner: bool,
 }
 
-/// The most steps boundary extraction takes: entries of the inside-test bands, pairs of
-/// segments whose boxes overlap looked at for crossings, and segments looked at for
-/// inside/outside. Outlines of 200,000 segments (1024 circles, or four 50,000-gons) take
-/// about 3e8; a damaged font's glyph of 187,000 long segments that all cross each other
-/// took 1.4e9 (5 s); one of a million such segments would take minutes and gigabytes, and
-/// is refused at this bound instead (the inside tests' cost is counted before they run).
-pub const MAX_BOUNDARY_WORK: u64 = 600_000_000;
+/// The most steps boundary extraction takes: pairs of segments sharing a cell of the
+/// crossing grid (each looked at for a crossing), entries of the grid and of the inside-test
+/// bands, and segments looked at by the inside tests. Every term is counted before the work
+/// it stands for is done, so an outline past the bound is refused after a linear pass over
+/// its segments, whatever it would have cost.
+pub const MAX_BOUNDARY_WORK: u64 = 200_000_000;
+
+/// The most entries the crossing grid or the inside-test bands may hold (4 bytes each): a
+/// coarser grid (or fewer bands) is used past it.
+const MAX_INDEX_ENTRIES: u64 = 16_000_000;
 
 /// An outline whose segments overlap each other too much to extract its boundary in time.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -79,19 +82,12 @@ impl Boundary {
         let too_complex = TooComplex {
             segments: flat.lines.len(),
         };
-        let mut work = YBands::entries(&flat.lines, flat.bounds);
-        if work > MAX_BOUNDARY_WORK {
-            return Err(too_complex);
-        }
-        let bands = YBands::new(&flat.lines, flat.bounds);
-        let scale = flat.bounds.width().max(flat.bounds.height()).max(1e-9);
-        let probe = scale * 1e-7;
-        let mut seen = HashMap::new();
-        let mut lines = Vec::new();
-        let pieces = split_at_crossings(&flat.lines, &mut work).ok_or(too_complex)?;
+        let mut work = 0u64;
+        let pieces = split_at_crossings(&flat.lines, flat.bounds, &mut work).ok_or(too_complex)?;
+        let bands = YBands::new(&flat.lines, flat.bounds).ok_or(too_complex)?;
         // Each piece is tested on both sides against the segments of its band: that cost is
-        // known before any test runs, so an outline of thousands of long crossing segments
-        // is refused in milliseconds instead of after seconds of tests.
+        // known before any test runs.
+        work += bands.entries();
         work += pieces
             .iter()
             .map(|p| 2 * bands.band_len(p.a.lerp(p.b, 0.5)) as u64)
@@ -99,6 +95,11 @@ impl Boundary {
         if work > MAX_BOUNDARY_WORK {
             return Err(too_complex);
         }
+        let scale = flat.bounds.width().max(flat.bounds.height()).max(1e-9);
+        let probe = scale * 1e-7;
+        let mut winding = Winding::new(flat.fill_rules.len());
+        let mut seen = HashMap::new();
+        let mut lines = Vec::new();
         for piece in pieces {
             let d = piece.b.sub(piece.a);
             let len = d.length();
@@ -107,8 +108,8 @@ impl Boundary {
             }
             let n = EmPoint::new(-d.y / len, d.x / len);
             let m = piece.a.lerp(piece.b, 0.5);
-            let left = bands.is_inside(flat, m.add(n.scale(probe)));
-            let right = bands.is_inside(flat, m.sub(n.scale(probe)));
+            let left = bands.is_inside(flat, m.add(n.scale(probe)), &mut winding);
+            let right = bands.is_inside(flat, m.sub(n.scale(probe)), &mut winding);
             let oriented = match (left, right) {
                 (true, false) => piece,
                 (false, true) => Line {
@@ -168,158 +169,337 @@ fn bits(p: EmPoint) -> (u64, u64) {
     (p.x.to_bits(), p.y.to_bits())
 }
 
+/// The median of `values` (reordered), or None when there are none.
+fn median(values: &mut [f64]) -> Option<f64> {
+    if values.is_empty() {
+        return None;
+    }
+    let mid = values.len() / 2;
+    let (_, m, _) = values.select_nth_unstable_by(mid, f64::total_cmp);
+    Some(*m)
+}
+
 /// Horizontal bands over the original segments, so an inside test looks only at the
-/// segments that can cross its ray.
+/// segments that can cross its ray. A band is about as tall as a typical segment, so it
+/// holds little more than the segments its rays cross; where long segments would make the
+/// bands hold more than [`MAX_INDEX_ENTRIES`] entries, there are fewer, taller bands.
+/// Within a band the segments go from the one reaching farthest right: a ray towards +x
+/// from `p` stops at the first that ends left of `p`.
 struct YBands {
     y0: f64,
     band_h: f64,
-    bands: Vec<Vec<u32>>,
+    /// The segments of band `k` are `items[start[k]..start[k + 1]]`.
+    start: Vec<u32>,
+    items: Vec<u32>,
+    /// The largest x of each item's segment, rounded up to f32.
+    reach: Vec<f32>,
 }
 
 impl YBands {
-    fn count(lines: &[Line]) -> usize {
-        ((lines.len() as f64).sqrt().ceil() as usize).clamp(1, 4096)
+    /// The bands of `lines`, or None when even one band would hold too many segments.
+    fn new(lines: &[Line], bounds: EmRect) -> Option<Self> {
+        let height = bounds.height().max(1e-12);
+        let mut rises: Vec<f64> = lines
+            .iter()
+            .map(|l| (l.b.y - l.a.y).abs())
+            .filter(|&d| d > 0.0)
+            .collect();
+        let typical = median(&mut rises).unwrap_or(height);
+        let most = (4 * lines.len()).clamp(1, 1 << 22) as f64;
+        let mut count = (height / typical).ceil().clamp(1.0, most) as usize;
+        let (band_h, entries) = loop {
+            let band_h = (height / count as f64).max(1e-12);
+            let entries: u64 = lines
+                .iter()
+                .map(|l| {
+                    let (lo, hi) = Self::span(l, bounds.min.y, band_h, count);
+                    (hi - lo + 1) as u64
+                })
+                .sum();
+            if entries <= MAX_INDEX_ENTRIES {
+                break (band_h, entries);
+            }
+            if count == 1 {
+                return None;
+            }
+            count = ((count as f64 * 0.9 * MAX_INDEX_ENTRIES as f64 / entries as f64) as usize)
+                .clamp(1, count - 1);
+        };
+        let mut start = vec![0u32; count + 1];
+        for l in lines {
+            let (lo, hi) = Self::span(l, bounds.min.y, band_h, count);
+            for k in lo..=hi {
+                start[k + 1] += 1;
+            }
+        }
+        for k in 0..count {
+            start[k + 1] += start[k];
+        }
+        let mut fill = start.clone();
+        let mut items = vec![0u32; entries as usize];
+        for (i, l) in lines.iter().enumerate() {
+            let (lo, hi) = Self::span(l, bounds.min.y, band_h, count);
+            for slot in &mut fill[lo..=hi] {
+                items[*slot as usize] = i as u32;
+                *slot += 1;
+            }
+        }
+        let reach_of = |i: u32| {
+            let l = &lines[i as usize];
+            let x = l.a.x.max(l.b.x);
+            let r = x as f32;
+            if f64::from(r) < x { r.next_up() } else { r }
+        };
+        let mut reach = vec![0f32; items.len()];
+        for k in 0..count {
+            let band = start[k] as usize..start[k + 1] as usize;
+            let mut sorted: Vec<(f32, u32)> = items[band.clone()]
+                .iter()
+                .map(|&i| (reach_of(i), i))
+                .collect();
+            sorted.sort_unstable_by(|a, b| b.0.total_cmp(&a.0));
+            for (slot, (r, i)) in band.zip(sorted) {
+                items[slot] = i;
+                reach[slot] = r;
+            }
+        }
+        Some(Self {
+            y0: bounds.min.y,
+            band_h,
+            start,
+            items,
+            reach,
+        })
     }
 
     /// The band of each end of `l`: (first, last).
-    fn span(l: &Line, bounds: EmRect, band_h: f64, count: usize) -> (usize, usize) {
-        let band =
-            |y: f64| (((y - bounds.min.y) / band_h).floor().max(0.0) as usize).min(count - 1);
+    fn span(l: &Line, y0: f64, band_h: f64, count: usize) -> (usize, usize) {
+        let band = |y: f64| (((y - y0) / band_h).floor().max(0.0) as usize).min(count - 1);
         (band(l.a.y.min(l.b.y)), band(l.a.y.max(l.b.y)))
     }
 
-    /// How many entries the bands of `lines` would hold (counted before they are made: a
-    /// thousand segments spanning every band is a million entries).
-    fn entries(lines: &[Line], bounds: EmRect) -> u64 {
-        let count = Self::count(lines);
-        let band_h = (bounds.height() / count as f64).max(1e-12);
-        lines
-            .iter()
-            .map(|l| {
-                let (lo, hi) = Self::span(l, bounds, band_h, count);
-                (hi - lo + 1) as u64
-            })
-            .sum()
+    fn entries(&self) -> u64 {
+        self.items.len() as u64
     }
 
-    fn new(lines: &[Line], bounds: EmRect) -> Self {
-        let count = Self::count(lines);
-        let band_h = (bounds.height() / count as f64).max(1e-12);
-        let mut bands = vec![Vec::new(); count];
-        for (i, l) in lines.iter().enumerate() {
-            let (lo, hi) = Self::span(l, bounds, band_h, count);
-            for band in &mut bands[lo..=hi] {
-                band.push(i as u32);
+    /// The segments of the band of `p` that reach right of it: all a ray from `p` towards
+    /// +x can cross.
+    fn band(&self, p: EmPoint) -> &[u32] {
+        let band = ((p.y - self.y0) / self.band_h).floor();
+        if band < 0.0 || band as usize + 1 >= self.start.len() {
+            return &[];
+        }
+        let k = band as usize;
+        let (from, to) = (self.start[k] as usize, self.start[k + 1] as usize);
+        let right = self.reach[from..to].partition_point(|&r| f64::from(r) > p.x);
+        &self.items[from..from + right]
+    }
+
+    /// How many segments an inside test at `p` looks at.
+    fn band_len(&self, p: EmPoint) -> usize {
+        self.band(p).len()
+    }
+
+    fn is_inside(&self, flat: &Flattened, p: EmPoint, winding: &mut Winding) -> bool {
+        for &i in self.band(p) {
+            let i = i as usize;
+            let c = crossing(&flat.lines[i], p);
+            if c != 0 {
+                winding.add(flat.shape_of[i], c);
             }
         }
+        winding.take_inside(&flat.fill_rules)
+    }
+}
+
+/// Winding numbers of every shape around one point, kept sparse: an outline of thousands of
+/// shapes must not cost thousands of steps per inside test.
+struct Winding {
+    counts: Vec<i32>,
+    touched: Vec<u32>,
+}
+
+impl Winding {
+    fn new(shapes: usize) -> Self {
         Self {
-            y0: bounds.min.y,
-            band_h,
-            bands,
+            counts: vec![0; shapes],
+            touched: Vec::new(),
         }
     }
 
-    /// How many segments the band of `p` holds (what an inside test there looks at).
-    fn band_len(&self, p: EmPoint) -> usize {
-        let band = ((p.y - self.y0) / self.band_h).floor();
-        if band < 0.0 || band as usize >= self.bands.len() {
-            return 0;
+    fn add(&mut self, shape: u32, crossing: i32) {
+        let count = &mut self.counts[shape as usize];
+        if *count == 0 {
+            self.touched.push(shape);
         }
-        self.bands[band as usize].len()
+        *count += crossing;
     }
 
-    fn is_inside(&self, flat: &Flattened, p: EmPoint) -> bool {
-        let band = ((p.y - self.y0) / self.band_h).floor();
-        if band < 0.0 || band as usize >= self.bands.len() {
-            return false;
+    /// Is the point in the ink under the shapes' fill rules? Clears the counts.
+    fn take_inside(&mut self, rules: &[FillRule]) -> bool {
+        let inside =
+            (self.touched.iter()).any(|&s| rules[s as usize].is_inside(self.counts[s as usize]));
+        for &s in &self.touched {
+            self.counts[s as usize] = 0;
         }
-        let mut winding = vec![0i32; flat.fill_rules.len()];
-        for &i in &self.bands[band as usize] {
-            let i = i as usize;
-            winding[flat.shape_of[i] as usize] += crossing(&flat.lines[i], p);
-        }
-        winding
+        self.touched.clear();
+        inside
+    }
+}
+
+/// Tolerance of the crossing test, relative to the segments' lengths.
+const CROSSING_EPS: f64 = 1e-10;
+
+/// A uniform grid of square cells over the segments: two segments can only cross or touch
+/// in a cell both pass through. Cells are about two typical segments wide, so a cell holds
+/// a handful of segments where the outline passes; long segments make the cells larger
+/// rather than the grid hold more than [`MAX_INDEX_ENTRIES`] entries.
+struct Grid {
+    x0: f64,
+    y0: f64,
+    cell: f64,
+}
+
+impl Grid {
+    fn fit(lines: &[Line], bounds: EmRect) -> Option<Self> {
+        let size = bounds.width().max(bounds.height()).max(1e-12);
+        let mut spans: Vec<f64> = lines
             .iter()
-            .zip(&flat.fill_rules)
-            .any(|(&w, rule)| rule.is_inside(w))
+            .map(|l| (l.b.x - l.a.x).abs().max((l.b.y - l.a.y).abs()))
+            .filter(|&d| d > 0.0)
+            .collect();
+        let typical = median(&mut spans).unwrap_or(size);
+        let mut cell = (2.0 * typical).max(size / f64::from(1u32 << 20));
+        loop {
+            let grid = Self {
+                x0: bounds.min.x,
+                y0: bounds.min.y,
+                cell,
+            };
+            let estimate: u64 = lines.iter().map(|l| grid.cells_estimate(l)).sum();
+            if estimate <= MAX_INDEX_ENTRIES {
+                return Some(grid);
+            }
+            if cell >= size {
+                return None;
+            }
+            cell = (cell * 1.2 * estimate as f64 / MAX_INDEX_ENTRIES as f64).min(size);
+        }
+    }
+
+    /// How far around `l` its cells reach: rounding, the crossing test's tolerance along
+    /// the segment, and a sliver of a cell.
+    fn margin(&self, l: &Line) -> f64 {
+        let magnitude =
+            l.a.x
+                .abs()
+                .max(l.a.y.abs())
+                .max(l.b.x.abs())
+                .max(l.b.y.abs());
+        1e-6 * self.cell + 4.0 * CROSSING_EPS * l.length() + 1e-12 * magnitude
+    }
+
+    fn index(&self, v: f64, origin: f64) -> i64 {
+        // Bounds keep this within 2^20 cells; the clamp only guards against NaN.
+        (((v - origin) / self.cell).floor() as i64).clamp(-1, 1 << 21)
+    }
+
+    /// Rows and columns of the box of `l`, margins included.
+    fn box_of(&self, l: &Line, m: f64) -> ((i64, i64), (i64, i64)) {
+        let rows = (
+            self.index(l.a.y.min(l.b.y) - m, self.y0),
+            self.index(l.a.y.max(l.b.y) + m, self.y0),
+        );
+        let cols = (
+            self.index(l.a.x.min(l.b.x) - m, self.x0),
+            self.index(l.a.x.max(l.b.x) + m, self.x0),
+        );
+        (rows, cols)
+    }
+
+    /// About how many cells `l` passes through: a row for each row it spans, a column for
+    /// each column, and the margins.
+    fn cells_estimate(&self, l: &Line) -> u64 {
+        let ((r0, r1), (c0, c1)) = self.box_of(l, self.margin(l));
+        let (rows, cols) = ((r1 - r0 + 1) as u64, (c1 - c0 + 1) as u64);
+        (rows * cols).min(3 * rows + 2 * cols)
+    }
+
+    /// Calls `f` with every cell `l` passes through (and a margin around it), row by row.
+    fn cover(&self, l: &Line, mut f: impl FnMut(u64)) {
+        let m = self.margin(l);
+        let ((r0, r1), (c0, c1)) = self.box_of(l, m);
+        let dy = l.b.y - l.a.y;
+        let x_at = |y: f64| {
+            let t = ((y - l.a.y) / dy).clamp(0.0, 1.0);
+            l.a.x + t * (l.b.x - l.a.x)
+        };
+        for r in r0..=r1 {
+            let (lo, hi) = if r0 == r1 || dy == 0.0 {
+                (c0, c1)
+            } else {
+                let ya = self.y0 + r as f64 * self.cell - m;
+                let yb = self.y0 + (r + 1) as f64 * self.cell + m;
+                let (xa, xb) = (x_at(ya), x_at(yb));
+                (
+                    self.index(xa.min(xb) - m, self.x0).max(c0),
+                    self.index(xa.max(xb) + m, self.x0).min(c1),
+                )
+            };
+            for c in lo..=hi {
+                f(((r + 1) as u64) << 32 | (c + 1) as u64);
+            }
+        }
     }
 }
 
 /// Splits every segment at every point where another segment crosses or touches it. A
 /// crossing point is computed once and given to both segments, so the pieces meet exactly.
-/// Counts the pairs it looks at in `work`; None past [`MAX_BOUNDARY_WORK`].
-fn split_at_crossings(lines: &[Line], work: &mut u64) -> Option<Vec<Line>> {
-    const EPS: f64 = 1e-10;
-    let mut cuts: Vec<Vec<(f64, EmPoint)>> = vec![Vec::new(); lines.len()];
-    let mut order: Vec<usize> = (0..lines.len()).collect();
-    let min_x = |l: &Line| l.a.x.min(l.b.x);
-    order.sort_by(|&i, &j| min_x(&lines[i]).total_cmp(&min_x(&lines[j])));
-    for (k, &i) in order.iter().enumerate() {
-        let li = lines[i];
-        let (ix1, iy0, iy1) = (li.a.x.max(li.b.x), li.a.y.min(li.b.y), li.a.y.max(li.b.y));
-        for &j in &order[k + 1..] {
-            let lj = lines[j];
-            if min_x(&lj) > ix1 {
-                break;
-            }
-            *work += 1;
-            if *work > MAX_BOUNDARY_WORK {
-                return None;
-            }
-            if lj.a.y.max(lj.b.y) < iy0 || lj.a.y.min(lj.b.y) > iy1 {
-                continue;
-            }
-            let r = li.b.sub(li.a);
-            let s = lj.b.sub(lj.a);
-            let qp = lj.a.sub(li.a);
-            let denom = r.cross(s);
-            let scale = r.length() * s.length();
-            if denom.abs() > EPS * scale {
-                let t = qp.cross(s) / denom;
-                let u = qp.cross(r) / denom;
-                if !(-EPS..=1.0 + EPS).contains(&t) || !(-EPS..=1.0 + EPS).contains(&u) {
-                    continue;
-                }
-                // Snap to an existing endpoint where the crossing is at one.
-                let x = if u <= EPS {
-                    lj.a
-                } else if u >= 1.0 - EPS {
-                    lj.b
-                } else if t <= EPS {
-                    li.a
-                } else if t >= 1.0 - EPS {
-                    li.b
-                } else {
-                    li.a.add(r.scale(t))
-                };
-                if t > EPS && t < 1.0 - EPS {
-                    cuts[i].push((t, x));
-                }
-                if u > EPS && u < 1.0 - EPS {
-                    cuts[j].push((u, x));
-                }
-            } else if qp.cross(r).abs() <= EPS * r.length() * qp.length().max(r.length()) {
-                // Collinear: each endpoint inside the other segment cuts it.
-                let rr = r.dot(r);
-                let ss = s.dot(s);
-                for p in [lj.a, lj.b] {
-                    let t = p.sub(li.a).dot(r) / rr;
-                    if t > EPS && t < 1.0 - EPS {
-                        cuts[i].push((t, p));
-                    }
-                }
-                for p in [li.a, li.b] {
-                    let u = p.sub(lj.a).dot(s) / ss;
-                    if u > EPS && u < 1.0 - EPS {
-                        cuts[j].push((u, p));
-                    }
-                }
-            }
+/// Counts the grid's entries and the pairs of segments sharing a cell in `work`, and
+/// returns None, before looking at any pair, past [`MAX_BOUNDARY_WORK`].
+fn split_at_crossings(lines: &[Line], bounds: EmRect, work: &mut u64) -> Option<Vec<Line>> {
+    let grid = Grid::fit(lines, bounds)?;
+    let mut entries: Vec<(u64, u32)> = Vec::new();
+    for (i, l) in lines.iter().enumerate() {
+        grid.cover(l, |cell| entries.push((cell, i as u32)));
+        if entries.len() as u64 > 2 * MAX_INDEX_ENTRIES {
+            return None;
         }
     }
+    entries.sort_unstable();
+    *work += entries.len() as u64;
+    for shared in entries.chunk_by(|a, b| a.0 == b.0) {
+        let k = shared.len() as u64;
+        *work += k * (k - 1) / 2;
+    }
+    if *work > MAX_BOUNDARY_WORK {
+        return None;
+    }
+    let mut cuts: Vec<Vec<(f64, EmPoint)>> = vec![Vec::new(); lines.len()];
+    let mut cut_count = 0u64;
+    for shared in entries.chunk_by(|a, b| a.0 == b.0) {
+        for (k, &(_, i)) in shared.iter().enumerate() {
+            for &(_, j) in &shared[k + 1..] {
+                cut_count += cut_pair(lines, i as usize, j as usize, &mut cuts);
+            }
+        }
+        // Thousands of segments crossing each other make millions of pieces: stop before
+        // they are made.
+        if *work + cut_count * PIECE_COST > MAX_BOUNDARY_WORK {
+            return None;
+        }
+    }
+    *work += cut_count * PIECE_COST;
     let mut pieces = Vec::with_capacity(lines.len());
     for (line, mut cut) in lines.iter().zip(cuts) {
-        cut.sort_by(|a, b| a.0.total_cmp(&b.0));
+        // A pair sharing several cells is found once in each: the same crossing, bit for
+        // bit, so sorting brings the copies together.
+        cut.sort_by(|a, b| {
+            (a.0.total_cmp(&b.0))
+                .then(a.1.x.total_cmp(&b.1.x))
+                .then(a.1.y.total_cmp(&b.1.y))
+        });
+        cut.dedup();
         let mut start = line.a;
         for (_, p) in cut {
             if p != start {
@@ -335,6 +515,76 @@ fn split_at_crossings(lines: &[Line], work: &mut u64) -> Option<Vec<Line>> {
         }
     }
     Some(pieces)
+}
+
+/// What a cut costs later, in steps of [`MAX_BOUNDARY_WORK`]: it makes a piece, which is
+/// sorted, hashed and tested for inside twice.
+const PIECE_COST: u64 = 64;
+
+/// Cuts segments `i` and `j` (`i < j`) where they cross or touch; returns how many cuts it
+/// made.
+fn cut_pair(lines: &[Line], i: usize, j: usize, cuts: &mut [Vec<(f64, EmPoint)>]) -> u64 {
+    let before = cuts[i].len() + cuts[j].len();
+    const EPS: f64 = CROSSING_EPS;
+    let (li, lj) = (lines[i], lines[j]);
+    if li.a == li.b || lj.a == lj.b {
+        // A point cuts nothing (and has no direction to be collinear with).
+        return 0;
+    }
+    let apart = |p: fn(&EmPoint) -> f64| {
+        p(&li.a).max(p(&li.b)) < p(&lj.a).min(p(&lj.b))
+            || p(&lj.a).max(p(&lj.b)) < p(&li.a).min(p(&li.b))
+    };
+    if apart(|p| p.x) || apart(|p| p.y) {
+        return 0;
+    }
+    let r = li.b.sub(li.a);
+    let s = lj.b.sub(lj.a);
+    let qp = lj.a.sub(li.a);
+    let denom = r.cross(s);
+    let scale = r.length() * s.length();
+    if denom.abs() > EPS * scale {
+        let t = qp.cross(s) / denom;
+        let u = qp.cross(r) / denom;
+        if !(-EPS..=1.0 + EPS).contains(&t) || !(-EPS..=1.0 + EPS).contains(&u) {
+            return 0;
+        }
+        // Snap to an existing endpoint where the crossing is at one.
+        let x = if u <= EPS {
+            lj.a
+        } else if u >= 1.0 - EPS {
+            lj.b
+        } else if t <= EPS {
+            li.a
+        } else if t >= 1.0 - EPS {
+            li.b
+        } else {
+            li.a.add(r.scale(t))
+        };
+        if t > EPS && t < 1.0 - EPS {
+            cuts[i].push((t, x));
+        }
+        if u > EPS && u < 1.0 - EPS {
+            cuts[j].push((u, x));
+        }
+    } else if qp.cross(r).abs() <= EPS * r.length() * qp.length().max(r.length()) {
+        // Collinear: each endpoint inside the other segment cuts it.
+        let rr = r.dot(r);
+        let ss = s.dot(s);
+        for p in [lj.a, lj.b] {
+            let t = p.sub(li.a).dot(r) / rr;
+            if t > EPS && t < 1.0 - EPS {
+                cuts[i].push((t, p));
+            }
+        }
+        for p in [li.a, li.b] {
+            let u = p.sub(lj.a).dot(s) / ss;
+            if u > EPS && u < 1.0 - EPS {
+                cuts[j].push((u, p));
+            }
+        }
+    }
+    (cuts[i].len() + cuts[j].len() - before) as u64
 }
 
 /// Chains oriented segments into loops by matching end points to start points exactly.
@@ -511,4 +761,188 @@ fn divide_parts(lines: &[Line], loops: &[Vec<u32>], corner_at: &[bool]) -> (Vec<
         }
     }
     (parts, part_of)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A small deterministic generator (xorshift), so failures replay.
+    struct Rng(u64);
+
+    impl Rng {
+        fn unit(&mut self) -> f64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            (self.0 >> 11) as f64 / (1u64 << 53) as f64
+        }
+
+        fn point(&mut self) -> EmPoint {
+            EmPoint::new(self.unit(), self.unit())
+        }
+    }
+
+    fn bounds_of(lines: &[Line]) -> EmRect {
+        let mut bounds = EmRect::EMPTY;
+        for l in lines {
+            bounds.include(l.a);
+            bounds.include(l.b);
+        }
+        bounds
+    }
+
+    /// Short and long segments, some sharing end points, some on one line, some exactly
+    /// horizontal or vertical, some of length zero.
+    fn messy_segments(rng: &mut Rng, count: usize) -> Vec<Line> {
+        let mut lines: Vec<Line> = Vec::new();
+        for k in 0..count {
+            let a = match lines.last() {
+                Some(prev) if k % 3 == 1 => prev.b,
+                _ => rng.point(),
+            };
+            let b = match k % 7 {
+                0 => rng.point(),
+                1 => EmPoint::new(a.x + 0.05 * rng.unit(), a.y),
+                2 => EmPoint::new(a.x, a.y - 0.05 * rng.unit()),
+                3 => a,
+                4 if k > 0 => lines[k - 1].a.lerp(lines[k - 1].b, 1.5),
+                _ => EmPoint::new(
+                    a.x + 0.04 * rng.unit() - 0.02,
+                    a.y + 0.04 * rng.unit() - 0.02,
+                ),
+            };
+            lines.push(Line { a, b });
+        }
+        lines
+    }
+
+    /// The grid finds exactly the cuts that looking at every pair finds.
+    #[test]
+    fn the_grid_finds_every_crossing_that_all_pairs_find() {
+        let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+        for count in [2, 10, 200, 1500] {
+            let lines = messy_segments(&mut rng, count);
+            let mut work = 0;
+            let fast = split_at_crossings(&lines, bounds_of(&lines), &mut work).expect("small");
+            let mut cuts: Vec<Vec<(f64, EmPoint)>> = vec![Vec::new(); lines.len()];
+            for i in 0..lines.len() {
+                for j in i + 1..lines.len() {
+                    cut_pair(&lines, i, j, &mut cuts);
+                }
+            }
+            let mut all_pairs = Vec::new();
+            for (line, mut cut) in lines.iter().zip(cuts) {
+                cut.sort_by(|a, b| {
+                    (a.0.total_cmp(&b.0))
+                        .then(a.1.x.total_cmp(&b.1.x))
+                        .then(a.1.y.total_cmp(&b.1.y))
+                });
+                cut.dedup();
+                let mut start = line.a;
+                for (_, p) in cut {
+                    if p != start {
+                        all_pairs.push(Line { a: start, b: p });
+                        start = p;
+                    }
+                }
+                if line.b != start {
+                    all_pairs.push(Line {
+                        a: start,
+                        b: line.b,
+                    });
+                }
+            }
+            let key = |l: &Line| (bits(l.a), bits(l.b));
+            let mut fast: Vec<_> = fast.iter().map(key).collect();
+            let mut slow: Vec<_> = all_pairs.iter().map(key).collect();
+            fast.sort_unstable();
+            slow.sort_unstable();
+            let only_fast: Vec<_> = fast.iter().filter(|k| !slow.contains(k)).take(3).collect();
+            let only_slow: Vec<_> = slow.iter().filter(|k| !fast.contains(k)).take(3).collect();
+            assert!(
+                only_fast.is_empty() && only_slow.is_empty() && fast.len() == slow.len(),
+                "{count} segments: {} pieces against {}; only the grid's: {only_fast:?}; \
+                 only all pairs': {only_slow:?}",
+                fast.len(),
+                slow.len()
+            );
+        }
+    }
+
+    /// The bands' inside test agrees with the brute-force winding over every segment,
+    /// including at points on band edges and on segments' ends.
+    #[test]
+    fn the_bands_inside_test_agrees_with_brute_force() {
+        let mut rng = Rng(12345);
+        let mut lines = Vec::new();
+        let mut shape_of = Vec::new();
+        // Closed polygons of random points, so winding is meaningful, one shape each.
+        for shape in 0..40 {
+            let sides = 3 + (shape % 9);
+            let first = rng.point();
+            let mut a = first;
+            for k in 0..sides {
+                let b = if k + 1 == sides { first } else { rng.point() };
+                lines.push(Line { a, b });
+                shape_of.push(shape as u32);
+                a = b;
+            }
+        }
+        let fill_rules = (0..40)
+            .map(|s| {
+                if s % 2 == 0 {
+                    FillRule::NonZero
+                } else {
+                    FillRule::EvenOdd
+                }
+            })
+            .collect();
+        let flat = Flattened {
+            bounds: bounds_of(&lines),
+            lines,
+            shape_of,
+            fill_rules,
+        };
+        let bands = YBands::new(&flat.lines, flat.bounds).expect("bands");
+        let mut winding = Winding::new(flat.fill_rules.len());
+        let mut probes: Vec<EmPoint> = (0..4000).map(|_| rng.point()).collect();
+        probes.extend(flat.lines.iter().map(|l| l.a));
+        probes
+            .extend((0..200).map(|k| EmPoint::new(rng.unit(), bands.y0 + k as f64 * bands.band_h)));
+        let mut inside = 0;
+        for p in probes {
+            let expected = flat.is_inside(p);
+            assert_eq!(
+                bands.is_inside(&flat, p, &mut winding),
+                expected,
+                "at {p:?}"
+            );
+            inside += usize::from(expected);
+        }
+        assert!(
+            inside > 100,
+            "too few probes inside ({inside}) to mean anything"
+        );
+    }
+
+    /// Thousands of long segments that all cross each other would make millions of pieces:
+    /// refused, by counting, before they are made.
+    #[test]
+    fn an_outline_of_crossing_chords_is_refused() {
+        let mut rng = Rng(7);
+        let chords: Vec<Line> = (0..6000)
+            .map(|_| Line {
+                a: EmPoint::new(0.0, rng.unit()),
+                b: EmPoint::new(1.0, rng.unit()),
+            })
+            .collect();
+        let mut work = 0;
+        assert!(split_at_crossings(&chords, bounds_of(&chords), &mut work).is_none());
+        // A tenth of them is fine.
+        let mut work = 0;
+        let pieces = split_at_crossings(&chords[..600], bounds_of(&chords[..600]), &mut work)
+            .expect("600 chords");
+        assert!(pieces.len() > 600 * 100, "{} pieces", pieces.len());
+    }
 }
