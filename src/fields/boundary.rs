@@ -70,6 +70,14 @@ pub const MAX_BOUNDARY_WORK: u64 = 200_000_000;
 /// coarser grid (or fewer bands) is used past it.
 const MAX_INDEX_ENTRIES: u64 = 16_000_000;
 
+/// The most entries the grid or the bands of `segments` segments may hold: a few per
+/// segment, so that one long segment among short ones makes the cells larger instead of
+/// filling a million empty ones (a fuzzed path of 200 segments, one of them 1e6 cells long,
+/// took seconds to sort its grid).
+fn index_cap(segments: usize) -> u64 {
+    MAX_INDEX_ENTRIES.min(16 * segments as u64 + 65_536)
+}
+
 /// An outline whose segments overlap each other too much to extract its boundary in time.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct TooComplex {
@@ -182,7 +190,7 @@ fn median(values: &mut [f64]) -> Option<f64> {
 /// Horizontal bands over the original segments, so an inside test looks only at the
 /// segments that can cross its ray. A band is about as tall as a typical segment, so it
 /// holds little more than the segments its rays cross; where long segments would make the
-/// bands hold more than [`MAX_INDEX_ENTRIES`] entries, there are fewer, taller bands.
+/// bands hold more than [`index_cap`] entries, there are fewer, taller bands.
 /// Within a band the segments go from the one reaching farthest right: a ray towards +x
 /// from `p` stops at the first that ends left of `p`.
 struct YBands {
@@ -216,14 +224,14 @@ impl YBands {
                     (hi - lo + 1) as u64
                 })
                 .sum();
-            if entries <= MAX_INDEX_ENTRIES {
+            if entries <= index_cap(lines.len()) {
                 break (band_h, entries);
             }
             if count == 1 {
                 return None;
             }
-            count = ((count as f64 * 0.9 * MAX_INDEX_ENTRIES as f64 / entries as f64) as usize)
-                .clamp(1, count - 1);
+            let cap = index_cap(lines.len()) as f64;
+            count = ((count as f64 * 0.9 * cap / entries as f64) as usize).clamp(1, count - 1);
         };
         let mut start = vec![0u32; count + 1];
         for l in lines {
@@ -353,7 +361,7 @@ const CROSSING_EPS: f64 = 1e-10;
 /// A uniform grid of square cells over the segments: two segments can only cross or touch
 /// in a cell both pass through. Cells are about two typical segments wide, so a cell holds
 /// a handful of segments where the outline passes; long segments make the cells larger
-/// rather than the grid hold more than [`MAX_INDEX_ENTRIES`] entries.
+/// rather than the grid hold more than [`index_cap`] entries.
 struct Grid {
     x0: f64,
     y0: f64,
@@ -377,13 +385,14 @@ impl Grid {
                 cell,
             };
             let estimate: u64 = lines.iter().map(|l| grid.cells_estimate(l)).sum();
-            if estimate <= MAX_INDEX_ENTRIES {
+            if estimate <= index_cap(lines.len()) {
                 return Some(grid);
             }
             if cell >= size {
                 return None;
             }
-            cell = (cell * 1.2 * estimate as f64 / MAX_INDEX_ENTRIES as f64).min(size);
+            let cap = index_cap(lines.len()) as f64;
+            cell = (cell * 1.2 * estimate as f64 / cap).min(size);
         }
     }
 
@@ -462,7 +471,7 @@ fn split_at_crossings(lines: &[Line], bounds: EmRect, work: &mut u64) -> Option<
     let mut entries: Vec<(u64, u32)> = Vec::new();
     for (i, l) in lines.iter().enumerate() {
         grid.cover(l, |cell| entries.push((cell, i as u32)));
-        if entries.len() as u64 > 2 * MAX_INDEX_ENTRIES {
+        if entries.len() as u64 > 2 * index_cap(lines.len()) {
             return None;
         }
     }
@@ -924,6 +933,34 @@ mod tests {
             inside > 100,
             "too few probes inside ({inside}) to mean anything"
         );
+    }
+
+    /// One segment a million typical segments long among short ones makes the cells
+    /// larger, not a million entries (a fuzzed path of 200 segments took seconds so).
+    #[test]
+    fn one_long_segment_does_not_fill_the_grid() {
+        let mut rng = Rng(99);
+        let mut lines: Vec<Line> = (0..200)
+            .map(|_| {
+                let a = rng.point();
+                Line {
+                    a,
+                    b: EmPoint::new(a.x + 0.01, a.y + 0.01),
+                }
+            })
+            .collect();
+        lines.push(Line {
+            a: EmPoint::new(0.5, 0.5),
+            b: EmPoint::new(150_000.0, 9_000.0),
+        });
+        let grid = Grid::fit(&lines, bounds_of(&lines)).expect("a grid");
+        let mut entries = 0u64;
+        for l in &lines {
+            grid.cover(l, |_| entries += 1);
+        }
+        assert!(entries <= index_cap(lines.len()), "{entries} entries");
+        let mut work = 0;
+        assert!(split_at_crossings(&lines, bounds_of(&lines), &mut work).is_some());
     }
 
     /// Thousands of long segments that all cross each other would make millions of pieces:
