@@ -2,6 +2,7 @@
 //! was read, and what is derived from it (search, semantic and shape indices), each kept
 //! for the revision it was made from and rebuilt only for what changed.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -9,7 +10,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use crate::embedding::{SemanticIndex, ShapeIndex};
 use crate::library::search::SearchIndex;
 use crate::library::{
-    self, Edit, EditError, History, Library, LibraryError, Problem, Revision, SaveError,
+    self, Edit, EditError, History, Library, LibraryError, Problem, Revision, SaveError, Symbol,
+    SymbolId,
 };
 
 static NEXT_GENERATION: AtomicU64 = AtomicU64::new(1);
@@ -36,6 +38,9 @@ pub struct Document {
     search: Derived<SearchIndex>,
     semantic: Derived<Arc<SemanticIndex>>,
     tags: Derived<Vec<String>>,
+    /// Where each symbol is in the revision's list: the browser looks up every thumbnail
+    /// it shows, every frame, and a scan of 10,000 symbols each time showed.
+    positions: Derived<HashMap<SymbolId, usize>>,
     /// Shape neighbours, computed in the background (see `jobs`), for the revision noted.
     shape: Option<Derived<Arc<ShapeIndex>>>,
 }
@@ -124,6 +129,10 @@ impl Document {
             },
             tags: Derived {
                 value: all_tags(&revision),
+                revision: revision.clone(),
+            },
+            positions: Derived {
+                value: positions(&revision),
                 revision,
             },
             shape: None,
@@ -141,6 +150,16 @@ impl Document {
 
     pub fn library(&self) -> &Arc<Library> {
         self.history.current().library()
+    }
+
+    /// The current revision's symbol `id`, found through the index (a stale index only
+    /// costs a scan).
+    pub fn symbol(&self, id: &str) -> Option<&Arc<Symbol>> {
+        let lib = self.library();
+        (self.positions.value.get(id))
+            .and_then(|&i| lib.symbols.get(i))
+            .filter(|s| s.id == *id)
+            .or_else(|| lib.symbol(id))
     }
 
     pub fn history(&self) -> &History {
@@ -336,10 +355,22 @@ impl Document {
         if self.tags.revision.number() != current.number() {
             self.tags = Derived {
                 value: all_tags(&current),
+                revision: current.clone(),
+            };
+        }
+        if self.positions.revision.number() != current.number() {
+            self.positions = Derived {
+                value: positions(&current),
                 revision: current,
             };
         }
     }
+}
+
+fn positions(library: &Library) -> HashMap<SymbolId, usize> {
+    (library.symbols.iter().enumerate())
+        .map(|(i, s)| (s.id.clone(), i))
+        .collect()
 }
 
 fn all_tags(library: &Library) -> Vec<String> {
@@ -390,4 +421,38 @@ fn same_meanings(a: &Library, b: &Library) -> bool {
             .zip(&b.adapters)
             .all(|(x, y)| Arc::ptr_eq(x, y) || (x.id == y.id && x.triggers == y.triggers));
     symbols && scenes && adapters && a.axes == b.axes && a.concepts == b.concepts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The symbol index follows every revision: a removal moves the symbols after it, undo
+    /// moves them back, and symbols added last are found.
+    #[test]
+    fn symbols_are_found_through_every_revision() {
+        let bundled = library::load_bundled().expect("bundled").library;
+        let mut doc = Document::from_library(Path::new("lib.toml"), bundled, Vec::new());
+        let check = |doc: &Document| {
+            for s in &doc.library().symbols {
+                let found = doc.symbol(&s.id).expect("found");
+                assert!(Arc::ptr_eq(found, s), "{} found as {}", s.id, found.id);
+            }
+        };
+        check(&doc);
+        for id in ["a-copy", "b-copy"] {
+            let mut copy = Symbol::clone(&doc.library().symbols[0]);
+            copy.id = SymbolId::from(id);
+            doc.apply(&Edit::AddSymbol(Arc::new(copy)), None)
+                .expect("adds");
+        }
+        check(&doc);
+        doc.apply(&Edit::RemoveSymbol("a-copy".into()), None)
+            .expect("removes");
+        assert!(doc.symbol("a-copy").is_none());
+        check(&doc);
+        doc.undo();
+        check(&doc);
+        assert!(doc.symbol("a-copy").is_some());
+    }
 }

@@ -514,7 +514,7 @@ impl HologlyphApp {
         // What is open: the focused symbol, scene or adapter, then the library.
         let lib = doc.library();
         let shown = match self.state.focus() {
-            Some(Focus::Symbol { id, .. }) => lib.symbol(id).map(|s| ui::symbol_label(s)),
+            Some(Focus::Symbol { id, .. }) => doc.symbol(id).map(|s| ui::symbol_label(s)),
             Some(Focus::Scene(id)) => lib.scene(id).map(|s| format!("{id} {}", s.title)),
             Some(Focus::Adapter(id)) => lib.adapter(id).map(|a| a.name.clone()),
             None => None,

@@ -101,7 +101,7 @@ impl State {
     /// The symbol the centre shows, if it shows one.
     pub fn focused_symbol(&self) -> Option<&Arc<Symbol>> {
         let id = self.focus()?.symbol_id()?;
-        self.doc.library().symbol(id)
+        self.doc.symbol(id)
     }
 
     /// The unfolded region link's id, if one is unfolded.

@@ -125,12 +125,11 @@ fn recents(ui: &mut Ui, cx: &Cx) {
     }
     ui.horizontal_wrapped(|ui| {
         ui.weak("recent:");
-        let lib = st.doc.library();
         for s in st
             .settings
             .recent_symbols
             .iter()
-            .filter_map(|id| lib.symbol(id))
+            .filter_map(|id| st.doc.symbol(id))
             .take(8)
         {
             let text = s
@@ -151,14 +150,13 @@ fn open(cx: &Cx, id: &SymbolId) {
 
 fn list(ui: &mut Ui, cx: &Cx, visible: &[SymbolId]) {
     let st = cx.state;
-    let lib = st.doc.library();
     let row_h = 22.0;
     egui::ScrollArea::vertical().auto_shrink(false).show_rows(
         ui,
         row_h,
         visible.len(),
         |ui, range| {
-            for s in visible[range].iter().filter_map(|id| lib.symbol(id)) {
+            for s in visible[range].iter().filter_map(|id| st.doc.symbol(id)) {
                 let code = s
                     .glyph
                     .character()
@@ -187,7 +185,7 @@ fn list(ui: &mut Ui, cx: &Cx, visible: &[SymbolId]) {
 }
 
 fn grid(ui: &mut Ui, cx: &Cx, visible: &[SymbolId]) {
-    let lib = cx.state.doc.library();
+    let doc = &cx.state.doc;
     let cell = THUMB_PX as f32 * 0.8 + 8.0;
     let columns = ((ui.available_width() / cell).floor() as usize).max(1);
     let rows = visible.len().div_ceil(columns);
@@ -202,7 +200,7 @@ fn grid(ui: &mut Ui, cx: &Cx, visible: &[SymbolId]) {
                         .iter()
                         .skip(row * columns)
                         .take(columns)
-                        .filter_map(|id| lib.symbol(id))
+                        .filter_map(|id| doc.symbol(id))
                     {
                         thumbnail(ui, cx, s, cell);
                     }

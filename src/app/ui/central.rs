@@ -34,7 +34,7 @@ pub fn central_ui(ui: &mut Ui, cx: &Cx) -> Central {
         breadcrumbs(ui, cx);
         let lib = cx.state.doc.library();
         match cx.state.focus() {
-            Some(Focus::Symbol { id, region }) => match lib.symbol(id) {
+            Some(Focus::Symbol { id, region }) => match cx.state.doc.symbol(id) {
                 Some(s) => {
                     view_toolbar(ui, cx);
                     out = hologram_view(ui, cx, s, region.as_deref());

@@ -461,7 +461,7 @@ fn neighbours(ui: &mut Ui, cx: &Cx, s: &Symbol) {
 }
 
 fn neighbour(ui: &mut Ui, cx: &Cx, n: &crate::embedding::Neighbour) {
-    let Some(s) = cx.state.doc.library().symbol(&n.id) else {
+    let Some(s) = cx.state.doc.symbol(&n.id) else {
         return;
     };
     if ui
