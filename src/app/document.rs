@@ -359,10 +359,14 @@ impl Document {
             };
         }
         if self.positions.revision.number() != current.number() {
-            self.positions = Derived {
-                value: positions(&current),
-                revision: current,
-            };
+            // An edit of a symbol's content (a drag, every event) keeps every id in place.
+            let old = &self.positions.revision.symbols;
+            let same_ids = old.len() == current.symbols.len()
+                && old.iter().zip(&current.symbols).all(|(a, b)| a.id == b.id);
+            if !same_ids {
+                self.positions.value = positions(&current);
+            }
+            self.positions.revision = current;
         }
     }
 }

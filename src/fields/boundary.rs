@@ -499,6 +499,11 @@ fn split_at_crossings(lines: &[Line], bounds: EmRect, work: &mut u64) -> Option<
         }
     }
     *work += cut_count * PIECE_COST;
+    Some(pieces_between_cuts(lines, cuts))
+}
+
+/// Each segment split at its cuts, in order along it.
+fn pieces_between_cuts(lines: &[Line], cuts: Vec<Vec<(f64, EmPoint)>>) -> Vec<Line> {
     let mut pieces = Vec::with_capacity(lines.len());
     for (line, mut cut) in lines.iter().zip(cuts) {
         // A pair sharing several cells is found once in each: the same crossing, bit for
@@ -523,7 +528,7 @@ fn split_at_crossings(lines: &[Line], bounds: EmRect, work: &mut u64) -> Option<
             });
         }
     }
-    Some(pieces)
+    pieces
 }
 
 /// What a cut costs later, in steps of [`MAX_BOUNDARY_WORK`]: it makes a piece, which is
@@ -840,28 +845,7 @@ mod tests {
                     cut_pair(&lines, i, j, &mut cuts);
                 }
             }
-            let mut all_pairs = Vec::new();
-            for (line, mut cut) in lines.iter().zip(cuts) {
-                cut.sort_by(|a, b| {
-                    (a.0.total_cmp(&b.0))
-                        .then(a.1.x.total_cmp(&b.1.x))
-                        .then(a.1.y.total_cmp(&b.1.y))
-                });
-                cut.dedup();
-                let mut start = line.a;
-                for (_, p) in cut {
-                    if p != start {
-                        all_pairs.push(Line { a: start, b: p });
-                        start = p;
-                    }
-                }
-                if line.b != start {
-                    all_pairs.push(Line {
-                        a: start,
-                        b: line.b,
-                    });
-                }
-            }
+            let all_pairs = pieces_between_cuts(&lines, cuts);
             let key = |l: &Line| (bits(l.a), bits(l.b));
             let mut fast: Vec<_> = fast.iter().map(key).collect();
             let mut slow: Vec<_> = all_pairs.iter().map(key).collect();
