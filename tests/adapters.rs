@@ -126,6 +126,114 @@ fn a_kohya_file_gives_alpha_scaling_and_the_most_frequent_tags() {
     );
 }
 
+/// A fixture written by the `safetensors` Python package (`tests/adapters/make_kohya.py`).
+fn fixture(name: &str) -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/adapters")
+        .join(name)
+}
+
+#[test]
+fn a_kohya_lora_written_by_the_python_package_reports_how_it_was_trained() {
+    let info = read_adapter(&fixture("kohya-lora-sd1.safetensors")).expect("reads");
+    let t = &info.training;
+    let module = t.network_module.as_ref().expect("network module");
+    assert_eq!(module.value, "LoRA");
+    assert_eq!(
+        module.source,
+        "__metadata__.ss_network_module = networks.lora"
+    );
+    // The type line is the network module; the base model is its name, and its version
+    // is kept apart.
+    assert_eq!(
+        info.peft_type.as_ref().map(|t| t.value.as_str()),
+        Some("LoRA")
+    );
+    let base = info.base_model.as_ref().expect("base model");
+    assert_eq!(
+        (base.value.as_str(), base.source.as_str()),
+        (
+            "v1-5-pruned-emaonly.safetensors",
+            "__metadata__.ss_sd_model_name"
+        )
+    );
+    let version = t.base_model_version.as_ref().expect("version");
+    assert_eq!(
+        (version.value.as_str(), version.source.as_str()),
+        ("sd_v1", "__metadata__.ss_base_model_version")
+    );
+    let resolution = t.resolution.as_ref().expect("resolution");
+    assert_eq!(
+        (resolution.value.as_str(), resolution.source.as_str()),
+        ("(512, 512)", "__metadata__.ss_resolution")
+    );
+    let epochs = t.epochs.as_ref().expect("epochs");
+    assert_eq!(
+        (epochs.value, epochs.source.as_str()),
+        (10, "__metadata__.ss_num_epochs")
+    );
+    assert_eq!(t.steps.as_ref().map(|s| s.value), Some(1500));
+    assert_eq!(t.learning_rate.as_ref().map(|v| v.value), Some(1e-4));
+    assert_eq!(t.text_encoder_lr.as_ref().map(|v| v.value), Some(5e-5));
+    assert_eq!(
+        t.optimizer.as_ref().map(|v| v.value.as_str()),
+        Some("bitsandbytes.optim.adamw.AdamW8bit")
+    );
+    let created = t.created.as_ref().expect("created");
+    assert_eq!(
+        (created.value.as_str(), created.source.as_str()),
+        (
+            "2023-11-14 22:13:20 UTC",
+            "__metadata__.ss_training_started_at"
+        )
+    );
+    // Tags summed over the two folders: triangle 27 + 9.
+    let tags = t.top_tags.as_ref().expect("tags");
+    assert!(tags.source.starts_with("__metadata__.ss_tag_frequency"));
+    let top: Vec<(&str, u64)> = tags
+        .value
+        .iter()
+        .map(|t| (t.tag.as_str(), t.count))
+        .collect();
+    assert_eq!(
+        top,
+        [
+            ("threshold", 40),
+            ("triangle", 36),
+            ("doorway", 31),
+            ("glyph", 25),
+            ("monochrome", 18),
+            ("light", 12)
+        ]
+    );
+    // The file's alpha tensors are kohya's; rank still comes from the shapes.
+    assert_eq!(info.rank.as_ref().map(|r| r.value), Some(4));
+}
+
+#[test]
+fn a_lycoris_locon_names_its_algorithm_and_leaves_unset_values_unknown() {
+    let info = read_adapter(&fixture("kohya-locon-sdxl.safetensors")).expect("reads");
+    let t = &info.training;
+    let module = t.network_module.as_ref().expect("module");
+    assert_eq!(module.value, "LoCon");
+    assert!(module.source.contains("ss_network_args.algo = locon"));
+    // No model name in the file: the base model is its version.
+    let base = info.base_model.as_ref().expect("base");
+    assert_eq!(
+        (base.value.as_str(), base.source.as_str()),
+        ("sdxl_base_v1-0", "__metadata__.ss_base_model_version")
+    );
+    // kohya writes "None" for what was not set: unknown, not a number.
+    assert_eq!(t.unet_lr, None);
+    assert_eq!(t.text_encoder_lr, None);
+    assert_eq!(t.steps, None);
+    assert_eq!(t.top_tags, None);
+    assert_eq!(
+        t.created.as_ref().map(|c| c.value.as_str()),
+        Some("2024-05-01T12:00:00")
+    );
+}
+
 #[test]
 fn only_the_header_is_read_never_the_weights() {
     let dir = tempfile::tempdir().expect("tempdir");

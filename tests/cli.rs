@@ -363,3 +363,26 @@ fn devices_lists_adapters_and_the_choice_auto_makes() {
     // CI installs lavapipe: at least one adapter line names its device type.
     assert!(stdout.contains("Cpu") || stdout.contains("Gpu"), "{stdout}");
 }
+
+#[test]
+fn adapter_prints_a_kohya_files_training_with_sources() {
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/adapters/kohya-lora-sd1.safetensors");
+    let out = run(&["adapter", path.to_str().expect("utf-8")]);
+    let line = |name: &str| {
+        out.lines()
+            .find(|l| l.trim_start().starts_with(name))
+            .unwrap_or_else(|| panic!("no {name:?} line in:\n{out}"))
+            .to_string()
+    };
+    assert!(line("type").contains("\"LoRA\"") && line("type").contains("ss_network_module"));
+    assert!(line("base model").contains("v1-5-pruned-emaonly"), "{out}");
+    assert!(line("base version").contains("sd_v1"), "{out}");
+    assert!(line("epochs").contains("10") && line("epochs").contains("ss_num_epochs"));
+    assert!(line("resolution").contains("(512, 512)"), "{out}");
+    assert!(line("created").contains("2023-11-14 22:13:20 UTC"), "{out}");
+    assert!(line("top tags").contains("ss_tag_frequency"), "{out}");
+    assert!(line("threshold").contains("40") && line("threshold").contains('█'));
+    // Everything this file says is shown; only what it does not say is unknown.
+    assert!(!out.contains("unknown"), "{out}");
+}

@@ -3,6 +3,7 @@
 //! each says — rank, alpha, scaling, target modules, dtypes, tensor count and size, trigger
 //! phrases — with where each value came from.
 
+mod kohya;
 mod peft;
 mod safetensors;
 
@@ -10,6 +11,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
+pub use kohya::{TOP_TAGS, TagCount, Training, utc};
 pub use peft::{parse_peft_config, read_peft_folder};
 pub use safetensors::{
     MAX_HEADER_BYTES, SafetensorsHeader, TensorInfo, read_safetensors_bytes,
@@ -37,7 +39,8 @@ impl<T> Sourced<T> {
 pub struct AdapterInfo {
     /// The file or folder read.
     pub path: PathBuf,
-    /// `LORA`, `LOHA`, … (PEFT's `peft_type`), when known.
+    /// `LORA`, `LOHA`, … (PEFT's `peft_type`), or kohya's network module (`LoRA`, `LoCon`,
+    /// …), when known.
     pub peft_type: Option<Sourced<String>>,
     pub base_model: Option<Sourced<String>>,
     pub rank: Option<Sourced<u64>>,
@@ -51,6 +54,8 @@ pub struct AdapterInfo {
     /// Bytes of tensor data the header describes.
     pub tensor_bytes: u64,
     pub trigger_phrases: Option<Sourced<Vec<String>>>,
+    /// How a kohya-trained file was made (`ss_*` and `modelspec.*` metadata).
+    pub training: Training,
     /// The header's `__metadata__` strings.
     pub metadata: std::collections::BTreeMap<String, String>,
 }
@@ -181,13 +186,16 @@ pub fn info_from_header(path: &Path, header: &SafetensorsHeader) -> AdapterInfo 
     if !modules.is_empty() {
         info.target_modules = Some(Sourced::new(modules, "tensor names"));
     }
-    if let Some(base) = header
+    info.training = kohya::training(&header.metadata);
+    info.peft_type = info.training.network_module.clone();
+    // The model's name where the file gives it, else its version or architecture.
+    info.base_model = header
         .metadata
         .get("ss_sd_model_name")
-        .or_else(|| header.metadata.get("modelspec.architecture"))
-    {
-        info.base_model = Some(Sourced::new(base.clone(), "__metadata__"));
-    }
+        .map(|name| name.trim())
+        .filter(|name| !name.is_empty() && *name != "None")
+        .map(|name| Sourced::new(name.to_string(), "__metadata__.ss_sd_model_name"))
+        .or_else(|| info.training.base_model_version.clone());
     info.trigger_phrases = trigger_phrases(&header.metadata);
     fill_scaling(&mut info);
     info
@@ -245,17 +253,11 @@ fn trigger_phrases(
             "__metadata__.modelspec.trigger_phrase",
         ));
     }
-    let frequency: serde_json::Value =
-        serde_json::from_str(metadata.get("ss_tag_frequency")?).ok()?;
-    let mut counts: std::collections::BTreeMap<String, u64> = Default::default();
-    for tags in frequency.as_object()?.values() {
-        for (tag, n) in tags.as_object()? {
-            *counts.entry(tag.trim().to_string()).or_default() += n.as_u64().unwrap_or(0);
-        }
-    }
-    let mut ranked: Vec<(String, u64)> = counts.into_iter().collect();
-    ranked.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-    let top: Vec<String> = ranked.into_iter().take(5).map(|(t, _)| t).collect();
+    let top: Vec<String> = kohya::tag_counts(metadata)?
+        .into_iter()
+        .take(5)
+        .map(|t| t.tag)
+        .collect();
     (!top.is_empty())
         .then(|| Sourced::new(top, "__metadata__.ss_tag_frequency (5 most frequent tags)"))
 }

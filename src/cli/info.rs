@@ -25,6 +25,31 @@ pub(super) fn adapter_command(args: &AdapterArgs) -> Result<()> {
     line("scaling", &info.scaling);
     line("target modules", &info.target_modules);
     line("trigger phrases", &info.trigger_phrases);
+    let t = &info.training;
+    if !t.is_empty() {
+        println!("  training (kohya / modelspec metadata)");
+        line("network module", &t.network_module);
+        line("base version", &t.base_model_version);
+        line("resolution", &t.resolution);
+        line("epochs", &t.epochs);
+        line("steps", &t.steps);
+        line("learning rate", &t.learning_rate);
+        line("U-Net lr", &t.unet_lr);
+        line("text enc. lr", &t.text_encoder_lr);
+        line("optimizer", &t.optimizer);
+        line("created", &t.created);
+        match &t.top_tags {
+            Some(tags) => {
+                println!("  {:<16} ({})", "top tags", tags.source);
+                let most = tags.value.first().map_or(1, |t| t.count.max(1));
+                for tag in &tags.value {
+                    let bar = "█".repeat(((tag.count * 20).div_ceil(most)) as usize);
+                    println!("    {:<20} {:>6} {bar}", tag.tag, tag.count);
+                }
+            }
+            None => println!("  {:<16} unknown", "top tags"),
+        }
+    }
     println!(
         "  {:<16} {} ({} bytes), dtypes {:?}",
         "tensors", info.tensor_count, info.tensor_bytes, info.dtypes

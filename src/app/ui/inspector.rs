@@ -388,9 +388,63 @@ pub fn adapter_file(ui: &mut Ui, cx: &Cx, a: &Adapter) {
                         row("note", demo.clone());
                     }
                 });
+            training(ui, &info.training);
         }
         Some(Err(e)) => {
             ui.colored_label(Color32::from_rgb(240, 110, 100), e);
+        }
+    }
+}
+
+/// How a kohya-trained file was made: each value with the key it came from (on hover), and
+/// the dataset's top tags as bars.
+fn training(ui: &mut Ui, t: &crate::adapters::Training) {
+    if t.is_empty() {
+        return;
+    }
+    ui.add_space(4.0);
+    ui.label(RichText::new("Training").strong());
+    egui::Grid::new("training").num_columns(2).show(ui, |ui| {
+        fn row<T: std::fmt::Display>(
+            ui: &mut Ui,
+            name: &str,
+            v: &Option<crate::adapters::Sourced<T>>,
+        ) {
+            ui.weak(name);
+            match v {
+                Some(v) => {
+                    ui.label(v.value.to_string()).on_hover_text(&v.source);
+                }
+                None => {
+                    ui.weak("unknown");
+                }
+            }
+            ui.end_row();
+        }
+        row(ui, "network", &t.network_module);
+        row(ui, "base version", &t.base_model_version);
+        row(ui, "resolution", &t.resolution);
+        row(ui, "epochs", &t.epochs);
+        row(ui, "steps", &t.steps);
+        row(ui, "learning rate", &t.learning_rate);
+        row(ui, "U-Net lr", &t.unet_lr);
+        row(ui, "text encoder lr", &t.text_encoder_lr);
+        row(ui, "optimizer", &t.optimizer);
+        row(ui, "created", &t.created);
+    });
+    if let Some(tags) = &t.top_tags {
+        ui.weak("top tags").on_hover_text(&tags.source);
+        let most = tags.value.first().map_or(1, |t| t.count.max(1)) as f32;
+        let accent = ui.visuals().selection.bg_fill;
+        for tag in &tags.value {
+            ui.horizontal(|ui| {
+                let (rect, _) =
+                    ui.allocate_exact_size(egui::vec2(90.0, 12.0), egui::Sense::hover());
+                let mut bar = rect;
+                bar.set_width(rect.width() * tag.count as f32 / most);
+                ui.painter().rect_filled(bar, 2.0, accent);
+                ui.label(format!("{} {}", tag.tag, tag.count));
+            });
         }
     }
 }
