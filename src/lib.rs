@@ -17,6 +17,7 @@ pub mod glyph;
 pub mod gpu;
 pub mod hologram;
 pub mod library;
+pub mod map;
 pub mod names;
 pub mod output;
 pub mod protocol;

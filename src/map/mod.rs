@@ -1,0 +1,18 @@
+//! The map: the whole library laid out in the plane — by meaning (semantic embeddings), by
+//! shape (field descriptors), by an imported embedding, or as the graph of its links. This
+//! module knows the library and the embeddings, never egui: the window draws what it
+//! computes, and the bench and tests call it directly.
+//!
+//! Every layout is deterministic: the same library revision, kind and seed give the same
+//! positions, bit for bit (PCA by subspace iteration from a seeded start; t-SNE seeded with
+//! PCA on one thread; the force layout seeded and sequential).
+
+mod force;
+mod graph;
+mod layout;
+mod project;
+
+pub use force::{ForceOptions, force_layout};
+pub use graph::{Edge, MapGraph, Node, NodeKind};
+pub use layout::{Layout, LayoutError, LayoutInputs, LayoutKind, Projection, compute, csv};
+pub use project::{Pca, pca, symmetric_eigen, tsne};
