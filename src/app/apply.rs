@@ -129,6 +129,7 @@ impl HologlyphApp {
                 ctx.send_viewport_cmd(egui::ViewportCommand::Close);
             }
             Command::Present(p) => self.apply_present(p, ctx),
+            Command::Map(m) => self.apply_map(m, ctx),
             Command::PresentFirstTour => {
                 match st.doc.library().tours.first().map(|t| t.id.clone()) {
                     Some(tour) => self.apply_present(
@@ -310,6 +311,10 @@ impl HologlyphApp {
             st.windows.help = false;
         } else if st.windows.problems {
             st.windows.problems = false;
+        } else if !st.map.compare.is_empty() {
+            st.map.compare.clear();
+        } else if st.map.on {
+            st.map.on = false;
         } else if let Some(Focus::Symbol {
             id,
             region: Some(_),
@@ -1067,10 +1072,20 @@ impl HologlyphApp {
     /// when the tour loops), and the speaker window's preview and the step after it.
     pub(super) fn glyphs_ahead(&self) -> Vec<GlyphKey> {
         let st = &self.state;
+        let lib = st.doc.library();
+        // Symbols compared side by side are drawn from the same kept fields.
+        if st.present.is_none() && !st.map.compare.is_empty() {
+            return st
+                .map
+                .compare
+                .iter()
+                .filter_map(|id| st.doc.symbol(id))
+                .map(|s| self.view_key(s))
+                .collect();
+        }
         let Some(p) = &st.present else {
             return Vec::new();
         };
-        let lib = st.doc.library();
         let Some(tour) = p.tour(lib) else {
             return Vec::new();
         };

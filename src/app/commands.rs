@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use egui::{Key, KeyboardShortcut, Modifiers};
 
 use super::editing::{EditorCommand, PointOp, Tool};
+use super::map::MapCommand;
 use super::navigation::Focus;
 use super::present::PresentCommand;
 use crate::hologram::{Layer, Style};
@@ -61,6 +62,8 @@ pub enum Command {
     Editor(EditorCommand),
     /// Present mode: a tour on stage.
     Present(PresentCommand),
+    /// Map mode: layouts, the camera, selection and compare, import and export.
+    Map(MapCommand),
     /// Present the first tour (F5), or the chosen one from the Tours menu.
     PresentFirstTour,
     /// Start or stop recording a tour from what the user explores.
@@ -155,6 +158,7 @@ impl Command {
             Command::Editor(EditorCommand::PenCancel) => "Cancel the contour".into(),
             Command::Editor(e) => format!("{e:?}"),
             Command::Present(p) => p.label(),
+            Command::Map(m) => m.label(),
             Command::PresentFirstTour => "Present".into(),
             Command::ToggleRecording => "Record a tour".into(),
             Command::EditTour(Some(t)) => format!("Edit tour “{t}”"),
@@ -263,6 +267,9 @@ impl Command {
             Command::CloseTopmost => k(Modifiers::NONE, Key::Escape),
             Command::ToggleBrowser => k(Modifiers::COMMAND, Key::B),
             Command::ToggleInspector => k(Modifiers::COMMAND, Key::I),
+            Command::Map(MapCommand::Toggle) => k(Modifiers::NONE, Key::M),
+            Command::Map(MapCommand::FitAll) => k(Modifiers::NONE, Key::F),
+            Command::Map(MapCommand::Compare) => k(Modifiers::NONE, Key::C),
             _ => None,
         }
     }
@@ -313,6 +320,7 @@ impl Command {
             Command::CloseTopmost,
             Command::ToggleBrowser,
             Command::ToggleInspector,
+            Command::Map(MapCommand::Toggle),
             Command::Quit,
         ];
         all.extend(Layer::ALL.map(Command::SetLayer));

@@ -16,6 +16,7 @@ mod fonts;
 mod gpu;
 mod jobs;
 pub mod layout;
+pub mod map;
 pub mod navigation;
 pub mod present;
 pub mod record;
@@ -63,6 +64,10 @@ pub struct Runtime {
     /// drawing (egui's renderer holds that device and cannot be given another).
     pub gpu_lost: Option<String>,
     jobs: jobs::Jobs,
+    /// The map's layouts and imports, on threads of their own.
+    map_jobs: map::MapJobs,
+    /// A map picture being taken (Map ▸ Export PNG).
+    map_shot: Option<std::sync::mpsc::Receiver<Result<PathBuf, String>>>,
     pub thumbs: thumbs::Thumbnails,
     /// The hologram view's rect in the last frame (points).
     pub view_rect: Option<egui::Rect>,
@@ -250,6 +255,8 @@ impl HologlyphApp {
         let rt = Runtime {
             disk_checked: None,
             jobs,
+            map_jobs: map::MapJobs::new(cc.egui_ctx.clone()),
+            map_shot: None,
             thumbs: thumbs::Thumbnails::new(context, cc.egui_ctx.clone()),
             gpu,
             gpu_error,
@@ -287,6 +294,7 @@ impl HologlyphApp {
                 library,
             })
         });
+        let settings_map = (settings.map_layout, settings.map_projection);
         let state = State {
             settings,
             doc,
@@ -306,6 +314,11 @@ impl HologlyphApp {
             loading,
             present: None,
             recording: None,
+            map: map::MapState {
+                kind: settings_map.0,
+                projection: settings_map.1,
+                ..Default::default()
+            },
         };
         let mut app = Self { state, rt };
         app.document_opened();
@@ -350,7 +363,10 @@ impl HologlyphApp {
     /// Whether background work (the shown glyph, the protocol, thumbnails, shape
     /// neighbours) is still running.
     pub fn busy(&self) -> bool {
-        self.state.loading.is_some() || self.rt.jobs.busy() || self.rt.thumbs.pending() > 0
+        self.state.loading.is_some()
+            || self.rt.jobs.busy()
+            || self.rt.thumbs.pending() > 0
+            || self.rt.map_jobs.pending > 0
     }
 
     /// Milliseconds from start to the first frame with a hologram drawn.
@@ -407,6 +423,9 @@ impl HologlyphApp {
                     self.push(Command::Editor(E::SelectPoint(None)));
                 }
             }
+        }
+        if self.state.map.on && self.state.map.compare.is_empty() && !typing && !editing {
+            self.map_keys(ctx);
         }
         for c in Command::with_shortcuts() {
             // A focused text field keeps its plain keys and its own undo; the focused view
@@ -573,6 +592,7 @@ impl HologlyphApp {
         }
         self.rt.thumbs.receive(ctx);
         self.receive_jobs();
+        self.receive_map();
     }
 
     /// Every couple of seconds, whether the library file changed on disk (a stat); a
@@ -672,6 +692,7 @@ impl eframe::App for HologlyphApp {
         self.rt.commands.extend(out.commands);
         self.rt.view_rect = out.view_rect;
         self.rt.view_focused = out.view_focused;
+        self.state.map.canvas = out.map_canvas;
         self.rt.pixels_per_point = ctx.pixels_per_point();
         let window = ctx.content_rect().size();
         self.state.layout.window = [window.x, window.y];
@@ -686,6 +707,7 @@ impl eframe::App for HologlyphApp {
         self.watch_disk(&ctx);
         self.ask_before_closing(&ctx);
         self.sync_jobs();
+        self.sync_map();
         self.request_frames(&ctx);
         self.screenshot_step(&ctx);
     }

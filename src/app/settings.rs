@@ -30,6 +30,9 @@ pub struct Settings {
     /// Side panels the user hid (Ctrl+B, Ctrl+I).
     pub hide_browser: bool,
     pub hide_inspector: bool,
+    /// The map's layout and projection.
+    pub map_layout: crate::map::LayoutKind,
+    pub map_projection: crate::map::Projection,
 }
 
 impl Default for Settings {
@@ -45,6 +48,8 @@ impl Default for Settings {
             register: Register::Poetry,
             hide_browser: false,
             hide_inspector: false,
+            map_layout: Default::default(),
+            map_projection: Default::default(),
         }
     }
 }

@@ -39,6 +39,8 @@ pub struct State {
     pub present: Option<super::present::Presenting>,
     /// A tour being recorded from what the user explores, if one is.
     pub recording: Option<super::record::Recording>,
+    /// Map mode: the library as a field of points.
+    pub map: super::map::MapState,
 }
 
 /// A library file read in the background at start-up.

@@ -46,7 +46,7 @@ impl MapGraph {
         for s in &library.symbols {
             let label = match s.glyph.character() {
                 Some(c) => format!("{c} {}", s.name),
-                None => s.name.clone(),
+                None => format!("✎ {}", s.name),
             };
             g.add_node(NodeKind::Symbol, s.id.as_str(), label);
         }

@@ -26,12 +26,22 @@ pub struct Central {
     pub drew_hologram: bool,
     /// The view has the keyboard (Tab cycles its regions).
     pub view_focused: bool,
+    /// Where the map's canvas is, when the map is shown.
+    pub map_canvas: Option<egui::Rect>,
 }
 
 pub fn central_ui(ui: &mut Ui, cx: &Cx) -> Central {
     let mut out = Central::default();
     egui::CentralPanel::default_margins().show(ui, |ui| {
         breadcrumbs(ui, cx);
+        if !cx.state.map.compare.is_empty() {
+            super::map::compare_ui(ui, cx);
+            return;
+        }
+        if cx.state.map.on {
+            out.map_canvas = Some(super::map::map_ui(ui, cx));
+            return;
+        }
         let lib = cx.state.doc.library();
         match cx.state.focus() {
             Some(Focus::Symbol { id, region }) => match cx.state.doc.symbol(id) {

@@ -5,6 +5,7 @@ mod browser;
 mod central;
 mod editor;
 mod inspector;
+mod map;
 mod menu;
 mod present;
 mod tours;
@@ -40,6 +41,8 @@ pub struct Drawn {
     pub drew_hologram: bool,
     /// Whether the view has the keyboard.
     pub view_focused: bool,
+    /// Where the map's canvas is, if the map was drawn.
+    pub map_canvas: Option<egui::Rect>,
 }
 
 /// Draws every panel and window for one frame.
@@ -57,6 +60,7 @@ pub fn draw(ui: &mut egui::Ui, state: &State, rt: &Runtime) -> Drawn {
             view_rect: stage.view_rect,
             drew_hologram: stage.drew_hologram,
             view_focused: stage.view_focused,
+            map_canvas: None,
         };
     }
     menu::menu_bar_ui(ui, &cx);
@@ -83,6 +87,7 @@ pub fn draw(ui: &mut egui::Ui, state: &State, rt: &Runtime) -> Drawn {
         view_rect: central.view_rect,
         drew_hologram: central.drew_hologram,
         view_focused: central.view_focused,
+        map_canvas: central.map_canvas,
     }
 }
 
