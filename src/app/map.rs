@@ -99,7 +99,8 @@ impl Camera {
         let half = ((hi[0] - lo[0]).max(hi[1] - lo[1]) / 2.0).max(0.02);
         Self {
             centre: [(lo[0] + hi[0]) / 2.0, (lo[1] + hi[1]) / 2.0],
-            zoom: (1.0 / half / 1.1).clamp(Self::MIN_ZOOM, Self::MAX_ZOOM),
+            // A margin for the cards and thumbnails drawn around the outermost points.
+            zoom: (1.0 / half / 1.3).clamp(Self::MIN_ZOOM, Self::MAX_ZOOM),
         }
     }
 }

@@ -15,4 +15,4 @@ mod project;
 pub use force::{ForceOptions, force_layout};
 pub use graph::{Edge, MapGraph, Node, NodeKind};
 pub use layout::{Layout, LayoutError, LayoutInputs, LayoutKind, Projection, compute, csv};
-pub use project::{Pca, pca, symmetric_eigen, tsne};
+pub use project::{Pca, nearest_neighbours, pca, symmetric_eigen, tsne};

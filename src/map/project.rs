@@ -277,13 +277,14 @@ pub fn nearest_neighbours(rows: ArrayView2<f32>, k: usize) -> Vec<Vec<bhtsne::Ne
                         found.truncate(k);
                     }
                     found.sort_unstable_by(by);
-                    found
-                        .into_iter()
-                        .map(|(d2, index)| bhtsne::Neighbor {
-                            index,
-                            distance: d2.sqrt(),
-                        })
-                        .collect::<Vec<_>>()
+                    // A fresh vector of k: collecting `found` in place would keep its
+                    // capacity of n per row (n² in all).
+                    let mut row = Vec::with_capacity(k);
+                    row.extend(found.iter().map(|&(d2, index)| bhtsne::Neighbor {
+                        index,
+                        distance: d2.sqrt(),
+                    }));
+                    row
                 })
                 .collect::<Vec<_>>()
         })

@@ -19,12 +19,16 @@ use crate::map::{LayoutKind, MapGraph, NodeKind, Projection};
 /// Points closer than this (screen points) to the pointer are picked.
 const PICK_PX: f32 = 12.0;
 /// Thumbnails replace dots once points are this far apart on screen.
-const THUMBS_FROM_PX: f32 = 56.0;
+const THUMBS_FROM_PX: f32 = 40.0;
+/// Scenes and adapters become labelled cards once points are this far apart.
+const CARDS_FROM_PX: f32 = 72.0;
 /// At most this many thumbnails and cards a frame (the rest stay dots).
 const MAX_DETAILED: usize = 240;
 /// Each point is its own accessible, clickable widget up to this many on the canvas;
 /// beyond, a click picks the nearest point.
 const MAX_POINT_WIDGETS: usize = 1500;
+/// Dots are drawn as circles up to this many on the canvas, as squares in one mesh beyond.
+const MAX_CIRCLES: usize = 4000;
 /// At most this many edges are drawn a frame.
 const MAX_EDGES: usize = 12_000;
 
@@ -167,9 +171,10 @@ pub(super) fn map_ui(ui: &mut Ui, cx: &Cx) -> Rect {
             NodeKind::Adapter => ADAPTER,
         };
         let colour = Color32::from_rgba_unmultiplied(colour.r(), colour.g(), colour.b(), alpha);
-        if detailed && details < MAX_DETAILED && Some(i) != focused {
+        let carded = node.kind == NodeKind::Symbol || spacing >= CARDS_FROM_PX;
+        if detailed && carded && details < MAX_DETAILED && Some(i) != focused {
             details += 1;
-            let side = (spacing * 0.7).min(96.0);
+            let side = (spacing * 0.7).clamp(28.0, 96.0);
             match node.kind {
                 NodeKind::Symbol => {
                     let s = st.doc.symbol(&SymbolId::from(node.id.as_str()));
@@ -214,6 +219,9 @@ pub(super) fn map_ui(ui: &mut Ui, cx: &Cx) -> Rect {
         } else {
             let r = if Some(i) == focused { 6.0 } else { 3.5 };
             match node.kind {
+                NodeKind::Symbol if on_canvas.len() <= MAX_CIRCLES => {
+                    painter.circle_filled(q, r, colour);
+                }
                 NodeKind::Symbol => {
                     mesh.add_colored_rect(Rect::from_center_size(q, Vec2::splat(r * 1.6)), colour);
                 }
@@ -301,7 +309,7 @@ pub(super) fn map_ui(ui: &mut Ui, cx: &Cx) -> Rect {
             }
             let node = &graph.nodes[i as usize];
             let side = if detailed {
-                (spacing * 0.7).min(96.0)
+                (spacing * 0.7).clamp(28.0, 96.0)
             } else {
                 2.0 * PICK_PX * 0.75
             };
@@ -371,6 +379,9 @@ pub(super) fn map_ui(ui: &mut Ui, cx: &Cx) -> Rect {
 
 /// A scene's or adapter's card: its label on a rounded plate.
 fn card(painter: &egui::Painter, q: Pos2, label: &str, colour: Color32, dark: bool) {
+    // A dimmed card (not matching the search) fades as a whole.
+    let fade = colour.a();
+    let faded = |c: Color32| c.gamma_multiply(f32::from(fade) / 255.0);
     let text: String = if label.chars().count() > 28 {
         label.chars().take(27).chain(['…']).collect()
     } else {
@@ -379,21 +390,21 @@ fn card(painter: &egui::Painter, q: Pos2, label: &str, colour: Color32, dark: bo
     let galley = painter.layout_no_wrap(
         text,
         egui::FontId::proportional(11.0),
-        if dark {
+        faded(if dark {
             Color32::from_gray(230)
         } else {
             Color32::from_gray(20)
-        },
+        }),
     );
     let r = Rect::from_center_size(q, galley.size() + Vec2::new(10.0, 6.0));
     painter.rect_filled(
         r,
         4.0,
-        if dark {
+        faded(if dark {
             Color32::from_rgba_unmultiplied(30, 30, 46, 230)
         } else {
             Color32::from_rgba_unmultiplied(250, 250, 255, 235)
-        },
+        }),
     );
     painter.rect_stroke(r, 4.0, Stroke::new(1.0, colour), egui::StrokeKind::Inside);
     painter.galley(r.min + Vec2::new(5.0, 3.0), galley, Color32::PLACEHOLDER);
@@ -634,7 +645,9 @@ fn toolbar(ui: &mut Ui, cx: &Cx) {
                 }
             }
         });
-        ui.separator();
+    });
+    // Second row: what is shown, the camera, the selection, and progress.
+    ui.horizontal_wrapped(|ui| {
         let has_focus = cx.state.focus().is_some();
         if ui
             .selectable_label(m.local_depth.is_none(), "Whole")
@@ -677,6 +690,7 @@ fn toolbar(ui: &mut Ui, cx: &Cx) {
         }
         if ui
             .add_enabled(n >= 1 || has_focus, egui::Button::new("Zoom to selection"))
+            .on_hover_text("Zoom to the selected symbols, or to the focused item")
             .clicked()
         {
             cx.push(Command::Map(MapCommand::ZoomToSelection));
