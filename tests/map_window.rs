@@ -254,6 +254,29 @@ fn an_imported_embedding_lays_out_the_map_and_the_layout_exports_as_csv() {
     let text = std::fs::read_to_string(&csv).expect("csv");
     assert_eq!(text.lines().next(), Some("id,kind,x,y"));
     assert_eq!(text.lines().count(), ids.len() + 1);
+    // The map as a picture: what the canvas shows, at its size.
+    let png = dir.path().join("map.png");
+    let ctx = h.ctx.clone();
+    let canvas = h.state().state().map.canvas.expect("canvas");
+    h.state_mut().export_map_png_to(png.clone(), &ctx);
+    h.run_steps(3);
+    let decoder = png::Decoder::new(std::io::BufReader::new(
+        std::fs::File::open(&png).expect("a PNG"),
+    ));
+    let mut reader = decoder.read_info().expect("PNG header");
+    let mut pixels = vec![0; reader.output_buffer_size().expect("size")];
+    let info = reader.next_frame(&mut pixels).expect("PNG pixels");
+    assert_eq!(
+        (info.width, info.height),
+        (
+            canvas.width().round() as u32,
+            canvas.height().round() as u32
+        )
+    );
+    // Not a blank: the background and at least a point's colours.
+    let colours: std::collections::HashSet<&[u8]> = pixels.chunks_exact(4).collect();
+    assert!(colours.len() > 20, "{} colours", colours.len());
+    assert!(h.state().state().status.text.contains("map.png"));
     // A broken import names the file and leaves the map as it was.
     std::fs::write(dir.path().join("bad.npy"), b"not numpy").expect("bad");
     h.state_mut()

@@ -345,8 +345,17 @@ impl MapJobs {
             }
         }
         self.pending += 1;
-        if let Some(w) = &self.wake {
-            let _ = w.send(());
+        let woken = self.wake.as_ref().is_some_and(|w| w.send(()).is_ok());
+        if !woken {
+            // No worker: the request is answered at once, with why.
+            if let Ok(mut q) = self.waiting.lock() {
+                q.take();
+            }
+            let _ = self.done_tx.send(MapDone::Layout {
+                key: key.clone(),
+                result: Err("the map's worker thread could not be started".into()),
+                refined: true,
+            });
         }
         Computing {
             key,

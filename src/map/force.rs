@@ -45,21 +45,23 @@ pub fn force_layout(
     let side = (n as f64).sqrt();
     let mut pos: Vec<[f64; 2]> = match start.filter(|s| s.len() == n) {
         Some(start) => {
-            let reach = start
-                .iter()
-                .flat_map(|p| [p[0].abs(), p[1].abs()])
-                .fold(0.0f64, f64::max)
-                .max(1e-12);
-            start
-                .iter()
-                .enumerate()
-                .map(|(i, p)| {
-                    // Nodes on top of each other would feel no push apart: a tiny spiral.
+            // Each coordinate by its rank: the start keeps the order of the given places but
+            // spreads them evenly over the square (a dense cluster would fill a few cells
+            // with thousands of nodes, and the push within a cell costs their square).
+            let rank = |k: usize| {
+                let mut order: Vec<usize> = (0..n).collect();
+                order.sort_by(|&a, &b| start[a][k].total_cmp(&start[b][k]).then(a.cmp(&b)));
+                let mut r = vec![0.0f64; n];
+                for (place, &i) in order.iter().enumerate() {
+                    r[i] = (place as f64 + 0.5) / n as f64 - 0.5;
+                }
+                r
+            };
+            let (xs, ys) = (rank(0), rank(1));
+            (0..n)
+                .map(|i| {
                     let j = jitter(options.seed, i);
-                    [
-                        p[0] / reach * side * 0.5 + j[0],
-                        p[1] / reach * side * 0.5 + j[1],
-                    ]
+                    [xs[i] * side + j[0], ys[i] * side + j[1]]
                 })
                 .collect()
         }
@@ -96,7 +98,10 @@ pub fn force_layout(
                     let Some(cell) = grid.get(&(cx + dx, cy + dy)) else {
                         continue;
                     };
-                    for &j in cell {
+                    // A crowded cell pushes with its first MAX_PER_CELL nodes only (the push
+                    // of a crowd is what its first members give, scaled).
+                    let scale = (cell.len() as f64 / MAX_PER_CELL as f64).max(1.0);
+                    for &j in cell.iter().take(MAX_PER_CELL) {
                         let j = j as usize;
                         if j == i {
                             continue;
@@ -107,7 +112,7 @@ pub fn force_layout(
                             continue;
                         }
                         // k²/d along the unit direction: k² d / |d|².
-                        let f = k * k / dist2;
+                        let f = scale * k * k / dist2;
                         disp[i][0] += d[0] * f;
                         disp[i][1] += d[1] * f;
                     }
@@ -139,6 +144,9 @@ pub fn force_layout(
     }
     pos
 }
+
+/// Nodes of one cell that push a node; more are counted as these, scaled.
+const MAX_PER_CELL: usize = 48;
 
 /// Nodes farther apart than the grid's reach feel no push (squared distance).
 fn cell_reach2(k: f64) -> f64 {

@@ -4,7 +4,7 @@
 
 use std::collections::{HashMap, HashSet, VecDeque};
 
-use crate::library::Library;
+use crate::library::{Library, Lineage};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum NodeKind {
@@ -19,6 +19,8 @@ pub struct Node {
     pub kind: NodeKind,
     pub id: String,
     pub label: String,
+    /// A symbol's lineage (what colours its dot).
+    pub lineage: Option<Lineage>,
 }
 
 /// A link between two nodes (indices into [`MapGraph::nodes`]), and what it is.
@@ -49,6 +51,9 @@ impl MapGraph {
                 None => format!("✎ {}", s.name),
             };
             g.add_node(NodeKind::Symbol, s.id.as_str(), label);
+            if let Some(n) = g.nodes.last_mut() {
+                n.lineage = Some(s.lineage);
+            }
         }
         for s in &library.scenes {
             g.add_node(
@@ -115,6 +120,7 @@ impl MapGraph {
             kind,
             id: id.to_string(),
             label,
+            lineage: None,
         });
     }
 

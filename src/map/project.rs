@@ -24,6 +24,8 @@ pub struct Pca {
 /// λ₂/λ₃, which matters when the second and third variances are close.
 const SUBSPACE: usize = 6;
 const MAX_ITERATIONS: usize = 3000;
+/// Up to this many dimensions the covariance matrix is formed and diagonalised directly.
+const DIRECT_MAX_DIM: usize = 256;
 
 /// PCA of `rows` (one sample per row). `seed` picks the start of the iteration; the result
 /// does not depend on it beyond rounding.
@@ -38,6 +40,12 @@ pub fn pca(rows: ArrayView2<f32>, seed: u64) -> Pca {
     mean.iter_mut().for_each(|m| *m /= n.max(1) as f64);
     let x = Array2::from_shape_fn((n, d), |(i, j)| f64::from(rows[[i, j]]) - mean[j]);
     let p = SUBSPACE.min(d);
+    if (2..=DIRECT_MAX_DIM).contains(&d) && n > 0 {
+        // Few dimensions: the covariance itself, diagonalised (n·d² once, then d³).
+        let cov = x.t().dot(&x);
+        let (values, vectors) = symmetric_eigen(&cov);
+        return finish(mean, &x, &values, &vectors, 0, n);
+    }
     if p == 0 || n == 0 {
         return Pca {
             mean,
@@ -82,6 +90,21 @@ pub fn pca(rows: ArrayView2<f32>, seed: u64) -> Pca {
         q = x.t().dot(&x.dot(&ritz));
         orthonormalise(&mut q);
     };
+    finish(mean, &x, &values, &ritz, iterations, n)
+}
+
+/// The axes (the first two columns of `vectors`, signed), their variances and the rows'
+/// coordinates.
+fn finish(
+    mean: Vec<f64>,
+    x: &Array2<f64>,
+    values: &[f64],
+    vectors: &Array2<f64>,
+    iterations: usize,
+    n: usize,
+) -> Pca {
+    let (d, p) = vectors.dim();
+    let ritz = vectors;
     let axis = |k: usize| -> Vec<f64> {
         if k >= p {
             return vec![0.0; d];

@@ -76,6 +76,7 @@ pub(super) fn map_ui(ui: &mut Ui, cx: &Cx) -> Rect {
             Color32::GRAY,
         );
         response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Canvas, true, "map"));
+        progress(ui, cx, rect);
         return rect;
     };
     let Some((positions, moving)) = m.positions_at(now) else {
@@ -163,10 +164,7 @@ pub(super) fn map_ui(ui: &mut Ui, cx: &Cx) -> Rect {
         let dim = !matches.matches(node);
         let alpha = if dim { 46 } else { 255 };
         let colour = match node.kind {
-            NodeKind::Symbol => st
-                .doc
-                .symbol(&SymbolId::from(node.id.as_str()))
-                .map_or(Color32::GRAY, |s| lineage_colour(s.lineage)),
+            NodeKind::Symbol => node.lineage.map_or(Color32::GRAY, lineage_colour),
             NodeKind::Scene => SCENE,
             NodeKind::Adapter => ADAPTER,
         };
@@ -231,7 +229,10 @@ pub(super) fn map_ui(ui: &mut Ui, cx: &Cx) -> Rect {
                 NodeKind::Adapter => diamond(&mut mesh, q, r * 1.1, colour),
             }
         }
-        if selection.contains(node.id.as_str()) && node.kind == NodeKind::Symbol {
+        if !selection.is_empty()
+            && node.kind == NodeKind::Symbol
+            && selection.contains(node.id.as_str())
+        {
             painter.circle_stroke(
                 q,
                 if detailed { spacing * 0.42 } else { 7.0 },
@@ -695,21 +696,6 @@ fn toolbar(ui: &mut Ui, cx: &Cx) {
         {
             cx.push(Command::Map(MapCommand::ZoomToSelection));
         }
-        if let Some(c) = &m.computing {
-            ui.separator();
-            let what = match (c.key.kind, c.key.projection) {
-                (LayoutKind::Graph, _) => "force layout",
-                (_, Projection::Tsne) => "t-SNE",
-                _ => "PCA",
-            };
-            ui.add(
-                egui::ProgressBar::new(c.fraction())
-                    .desired_width(120.0)
-                    .text(format!("{what} {:.0}%", c.fraction() * 100.0)),
-            );
-            ui.ctx()
-                .request_repaint_after(std::time::Duration::from_millis(200));
-        }
     });
 }
 
@@ -749,6 +735,39 @@ fn legend(ui: &Ui, cx: &Cx, rect: Rect, placed: usize, detailed: bool) {
         egui::FontId::proportional(12.0),
         ui.visuals().weak_text_color(),
     );
+    progress(ui, cx, rect);
+}
+
+/// A layout on its way: a bar in the canvas's corner (drawn over the map, so the canvas
+/// keeps its size while it comes and goes).
+fn progress(ui: &Ui, cx: &Cx, rect: Rect) {
+    let Some(c) = &cx.state.map.computing else {
+        return;
+    };
+    let what = match (c.key.kind, c.key.projection) {
+        (LayoutKind::Graph, _) => "force layout",
+        (_, Projection::Tsne) => "t-SNE",
+        _ => "PCA",
+    };
+    let f = c.fraction();
+    let bar = Rect::from_min_size(
+        rect.right_bottom() + Vec2::new(-168.0, -22.0),
+        Vec2::new(160.0, 14.0),
+    );
+    let p = ui.painter();
+    p.rect_filled(bar, 3.0, ui.visuals().extreme_bg_color);
+    let mut done = bar;
+    done.set_width(bar.width() * f);
+    p.rect_filled(done, 3.0, ui.visuals().selection.bg_fill);
+    p.text(
+        bar.center(),
+        egui::Align2::CENTER_CENTER,
+        format!("{what} {:.0}%", f * 100.0),
+        egui::FontId::proportional(11.0),
+        ui.visuals().strong_text_color(),
+    );
+    ui.ctx()
+        .request_repaint_after(std::time::Duration::from_millis(200));
 }
 
 /// Two to four symbols side by side, each as its live hologram.

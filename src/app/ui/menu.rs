@@ -118,6 +118,32 @@ pub fn menu_bar_ui(ui: &mut Ui, cx: &Cx) {
                 command_button(ui, cx, Command::ToggleInspector, true);
                 command_button(ui, cx, Command::ShowProblems, true);
             });
+            ui.menu_button("Map", |ui| {
+                use crate::app::map::MapCommand as M;
+                use crate::map::{LayoutKind, Projection};
+                command_button(ui, cx, Command::Map(M::Toggle), true);
+                ui.separator();
+                for k in LayoutKind::ALL {
+                    command_button(ui, cx, Command::Map(M::SetKind(k)), true);
+                }
+                for p in Projection::ALL {
+                    command_button(ui, cx, Command::Map(M::SetProjection(p)), true);
+                }
+                ui.separator();
+                let on = st.map.on;
+                command_button(ui, cx, Command::Map(M::FitAll), on);
+                command_button(ui, cx, Command::Map(M::ZoomToSelection), on);
+                command_button(
+                    ui,
+                    cx,
+                    Command::Map(M::Compare),
+                    st.map.selection.len() >= 2,
+                );
+                ui.separator();
+                command_button(ui, cx, Command::Map(M::ImportEmbeddings), true);
+                command_button(ui, cx, Command::Map(M::ExportCsv), st.map.placed.is_some());
+                command_button(ui, cx, Command::Map(M::ExportPng), on);
+            });
             ui.menu_button("Tours", |ui| {
                 command_button(
                     ui,
