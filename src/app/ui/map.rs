@@ -159,8 +159,19 @@ pub(super) fn map_ui(ui: &mut Ui, cx: &Cx) -> Rect {
     let lib = st.doc.library();
     let mut details = 0usize;
     let mut mesh = egui::Mesh::default();
+    // Far out, thousands of dots share pixels: one dot per kind and 3-point cell is drawn
+    // (the same picture, a fraction of the triangles for a software rasteriser).
+    let mut cells: HashSet<(i32, i32, u8)> = HashSet::new();
+    let binned = on_canvas.len() > MAX_CIRCLES;
     for &(i, q) in &on_canvas {
         let node = &graph.nodes[i as usize];
+        if binned
+            && !detailed
+            && Some(i) != focused
+            && !cells.insert(((q.x / 3.0) as i32, (q.y / 3.0) as i32, node.kind as u8))
+        {
+            continue;
+        }
         let dim = !matches.matches(node);
         let alpha = if dim { 46 } else { 255 };
         let colour = match node.kind {
