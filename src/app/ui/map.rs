@@ -158,6 +158,7 @@ pub(super) fn map_ui(ui: &mut Ui, cx: &Cx) -> Rect {
     let focused = crate::app::map::focused_node(st.focus(), graph);
     let lib = st.doc.library();
     let mut details = 0usize;
+    let ring = ui.visuals().selection.stroke.color;
     let mut mesh = egui::Mesh::default();
     // Far out, thousands of dots share pixels: one dot per kind and 3-point cell is drawn
     // (the same picture, a fraction of the triangles for a software rasteriser).
@@ -247,7 +248,7 @@ pub(super) fn map_ui(ui: &mut Ui, cx: &Cx) -> Rect {
             painter.circle_stroke(
                 q,
                 if detailed { spacing * 0.42 } else { 7.0 },
-                Stroke::new(2.0, Color32::WHITE),
+                Stroke::new(2.5, ring),
             );
         }
     }

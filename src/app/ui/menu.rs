@@ -88,6 +88,13 @@ pub fn menu_bar_ui(ui: &mut Ui, cx: &Cx) {
                 command_button(ui, cx, Command::ToggleFavourite, has_symbol);
             });
             ui.menu_button("View", |ui| {
+                command_button(
+                    ui,
+                    cx,
+                    Command::Map(crate::app::map::MapCommand::Toggle),
+                    true,
+                );
+                ui.separator();
                 for l in Layer::ALL {
                     command_button(ui, cx, Command::SetLayer(l), true);
                 }

@@ -113,6 +113,15 @@ pub fn windows_ui(ctx: &egui::Context, cx: &Cx) {
                         ("↑ / ↓, Enter", "In the search field: choose a hit, open it"),
                         ("Enter / Esc", "Edit mode: end / drop the pen's contour"),
                         ("Delete", "Edit mode: delete the selected point"),
+                        ("F", "Map: fit everything shown"),
+                        ("+ / − / arrows", "Map: zoom / pan"),
+                        ("wheel / drag", "Map: zoom at the pointer / pan"),
+                        (
+                            "Shift+drag",
+                            "Map: select symbols (a lasso, or the box dragged)",
+                        ),
+                        ("C", "Map: compare the selected symbols side by side"),
+                        ("double-click", "Map: open the symbol's hologram"),
                     ] {
                         ui.monospace(keys);
                         ui.label(what);
