@@ -193,7 +193,10 @@ fn shift_drag_selects_symbols_and_c_compares_them_side_by_side() {
     settle(&mut h);
     let compared = h.state().state().map.compare.len();
     assert_eq!(compared, selection.len().min(4));
-    assert!(has(&h, "compared: ⟁ Ascent through a triple conflict") || compared == 4);
+    let first_four: Vec<&str> = selection.iter().take(4).map(String::as_str).collect();
+    if first_four.contains(&"ascent") {
+        assert!(has(&h, "compared: ⟁ Ascent through a triple conflict"));
+    }
     assert_eq!(
         h.query_all_by_label_contains("compared: ").count(),
         compared,
@@ -241,6 +244,8 @@ fn an_imported_embedding_lays_out_the_map_and_the_layout_exports_as_csv() {
             matrix: dir.path().join("mine.npy"),
             ids: dir.path().join("mine.ids.txt"),
         }));
+    // Applied in the next frame, which sends the read to its thread; then wait for it.
+    h.run_steps(1);
     settle(&mut h);
     h.run_steps(3);
     let st = h.state().state();
@@ -284,6 +289,8 @@ fn an_imported_embedding_lays_out_the_map_and_the_layout_exports_as_csv() {
             matrix: dir.path().join("bad.npy"),
             ids: dir.path().join("mine.ids.txt"),
         }));
+    // Applied in the next frame, which sends the read to its thread; then wait for it.
+    h.run_steps(1);
     settle(&mut h);
     h.run_steps(2);
     let status = &h.state().state().status;
@@ -301,4 +308,31 @@ fn an_imported_embedding_lays_out_the_map_and_the_layout_exports_as_csv() {
             .map(|i| i.name.as_str()),
         Some("mine.npy")
     );
+}
+
+#[test]
+fn a_layout_made_once_is_shown_again_at_once_and_in_the_same_places() {
+    let mut h = open_map("Meaning");
+    let first = h
+        .state()
+        .state()
+        .map
+        .placed
+        .as_ref()
+        .expect("layout")
+        .layout
+        .clone();
+    click_button(&mut h, "Links");
+    settle(&mut h);
+    assert_eq!(
+        h.state().state().map.placed.as_ref().map(|p| p.key.kind),
+        Some(LayoutKind::Graph)
+    );
+    // Back to Meaning: from the cache, in the frame after the click, nothing computed.
+    click_button(&mut h, "Meaning");
+    h.run_steps(1);
+    let st = h.state().state();
+    assert!(st.map.computing.is_none(), "the layout was computed again");
+    let again = &st.map.placed.as_ref().expect("layout").layout;
+    assert_eq!(again.positions, first.positions);
 }

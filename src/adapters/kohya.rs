@@ -27,7 +27,8 @@ pub struct Training {
     pub optimizer: Option<Sourced<String>>,
     /// The dataset's most frequent tags with their counts, summed over its folders.
     pub top_tags: Option<Sourced<Vec<TagCount>>>,
-    /// When training started (or the modelspec date), as UTC `YYYY-MM-DD hh:mm:ss`.
+    /// When training started, as UTC `YYYY-MM-DD hh:mm:ss UTC`; else `modelspec.date` as the
+    /// file writes it.
     pub created: Option<Sourced<String>>,
 }
 
@@ -92,6 +93,9 @@ pub fn training(metadata: &BTreeMap<String, String>) -> Training {
 /// algorithm in the network arguments.
 fn network_module(metadata: &BTreeMap<String, String>) -> Option<Sourced<String>> {
     let module = metadata.get("ss_network_module")?.trim();
+    if module.is_empty() || module == "None" {
+        return None;
+    }
     let source = key("ss_network_module");
     let known = match module {
         "networks.lora" | "networks.lora_fa" => Some("LoRA"),
@@ -145,7 +149,8 @@ pub(super) fn tag_counts(metadata: &BTreeMap<String, String>) -> Option<Vec<TagC
         for (tag, n) in tags.as_object()? {
             let tag = tag.trim();
             if !tag.is_empty() {
-                *counts.entry(tag.to_string()).or_default() += n.as_u64().unwrap_or(0);
+                let count = counts.entry(tag.to_string()).or_default();
+                *count = count.saturating_add(n.as_u64().unwrap_or(0));
             }
         }
     }
@@ -220,6 +225,23 @@ mod tests {
         // A leap day.
         assert_eq!(utc(951_782_400), "2000-02-29 00:00:00 UTC");
         assert_eq!(utc(-1), "1969-12-31 23:59:59 UTC");
+    }
+
+    #[test]
+    fn top_tags_keep_the_ten_most_frequent_and_say_how_many_there_were() {
+        let tags: serde_json::Map<String, serde_json::Value> = (0..12)
+            .map(|i| (format!("tag{i:02}"), serde_json::Value::from(100 - i)))
+            .collect();
+        let frequency = serde_json::json!({ "1_a": tags, "2_b": { "tag11": u64::MAX } });
+        let meta: BTreeMap<String, String> =
+            [("ss_tag_frequency".to_string(), frequency.to_string())].into();
+        let top = training(&meta).top_tags.expect("tags");
+        assert_eq!(top.value.len(), TOP_TAGS);
+        // A count past u64 saturates instead of overflowing.
+        assert_eq!(top.value[0].tag, "tag11");
+        assert_eq!(top.value[0].count, u64::MAX);
+        assert_eq!(top.value[1].tag, "tag00");
+        assert!(top.source.contains("12 tags"), "{}", top.source);
     }
 
     #[test]

@@ -1,11 +1,11 @@
 //! Map mode: the whole library as a field of points (see `crate::map` for the layouts). What
 //! is shown (layout, projection, camera, local depth, selection, compare), the layouts that
 //! arrived, the animation between them, and the worker that computes them off the UI thread
-//! (a thread of its own: a t-SNE of ten thousand points takes a while, and the glyph worker
-//! must not wait behind it).
+//! (a thread and a rayon pool of its own: a t-SNE of ten thousand points takes a while, and
+//! neither the glyph worker nor the global pool's field work queues behind it).
 
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::mpsc::{Receiver, Sender, channel};
 use std::sync::{Arc, Mutex};
 
@@ -15,6 +15,8 @@ use crate::map::{Layout, LayoutInputs, LayoutKind, MapGraph, Projection};
 
 /// Seconds (egui's clock, animation on or off) points take to move to a new layout.
 pub const MOVE_S: f64 = 0.6;
+/// Finished layouts kept, so switching back to one shows it at once.
+pub const CACHED_LAYOUTS: usize = 6;
 /// At most this many symbols are compared side by side.
 pub const MAX_COMPARED: usize = 4;
 /// The seed every layout is computed with.
@@ -33,6 +35,7 @@ pub struct LayoutKey {
 }
 
 /// A layout that arrived, and the graph its positions index.
+#[derive(Clone)]
 pub struct Placed {
     pub key: LayoutKey,
     pub graph: Arc<MapGraph>,
@@ -195,6 +198,9 @@ pub struct MapState {
     /// Symbols compared side by side in the view (2–4; empty: not comparing).
     pub compare: Vec<SymbolId>,
     pub placed: Option<Placed>,
+    /// Finished layouts of this session, most recently shown last (at most
+    /// [`CACHED_LAYOUTS`]; a layout of another revision is never shown for this one).
+    pub cache: Vec<Placed>,
     /// Where the points were when the current layout arrived, and when (wall seconds): they
     /// move from there.
     pub moving_from: Option<(Vec<Option<[f32; 2]>>, f64)>,
@@ -209,6 +215,26 @@ pub struct MapState {
 }
 
 impl MapState {
+    /// Keeps a finished layout, most recent last; layouts of other revisions go (they can
+    /// never be shown again), then the oldest beyond [`CACHED_LAYOUTS`].
+    pub fn keep(&mut self, placed: Placed) {
+        let revision = placed.key.revision;
+        self.cache
+            .retain(|c| c.key != placed.key && c.key.revision == revision);
+        self.cache.push(placed);
+        if self.cache.len() > CACHED_LAYOUTS {
+            self.cache.remove(0);
+        }
+    }
+
+    /// The error of the layout wanted now, if it failed.
+    pub fn error_for(&self, wanted: &LayoutKey) -> Option<&str> {
+        self.error
+            .as_ref()
+            .filter(|(k, _)| k == wanted)
+            .map(|(_, e)| e.as_str())
+    }
+
     /// The key of the layout the map wants now.
     pub fn wanted(&self, revision: u64, shape: bool) -> LayoutKey {
         LayoutKey {
@@ -252,6 +278,9 @@ impl MapState {
     }
 }
 
+/// The layout the worker is computing and its progress, shared with the UI side.
+type Running = Arc<Mutex<Option<(LayoutKey, Arc<AtomicU32>)>>>;
+
 /// What the map's workers finished.
 pub enum MapDone {
     /// A layout (or the quick preview of one).
@@ -280,6 +309,10 @@ struct Request {
 /// the newest waiting request is kept.
 pub struct MapJobs {
     waiting: Arc<Mutex<Option<Request>>>,
+    /// The layout the worker is computing, and its progress.
+    running: Running,
+    /// Set when the app closes: the worker stops between stages.
+    stop: Arc<AtomicBool>,
     wake: Option<Sender<()>>,
     done: Receiver<MapDone>,
     done_tx: Sender<MapDone>,
@@ -296,21 +329,58 @@ impl MapJobs {
         let worker_done = done_tx.clone();
         let worker_repaint = repaint.clone();
         let waiting: Arc<Mutex<Option<Request>>> = Arc::default();
-        let queue = waiting.clone();
+        let running: Running = Arc::default();
+        let stop = Arc::new(AtomicBool::new(false));
+        let (queue, now_running, stopped) = (waiting.clone(), running.clone(), stop.clone());
         let worker = std::thread::Builder::new()
             .name("hologlyph-map".into())
             .spawn(move || {
+                // A pool of its own: the neighbour search and PCA never queue ahead of the
+                // glyph the user is waiting for on the global pool.
+                let pool = rayon::ThreadPoolBuilder::new()
+                    .num_threads(std::thread::available_parallelism().map_or(2, |n| n.get()))
+                    .thread_name(|i| format!("hologlyph-map-{i}"))
+                    .build();
                 let mut graph: Option<(u64, Arc<MapGraph>)> = None;
                 while wake_rx.recv().is_ok() {
                     let Some(request) = queue.lock().map(|mut q| q.take()).unwrap_or(None) else {
                         continue;
                     };
-                    run(request, &mut graph, &worker_done, &worker_repaint);
+                    if let Ok(mut r) = now_running.lock() {
+                        *r = Some((request.key.clone(), request.progress.clone()));
+                    }
+                    let key = request.key.clone();
+                    let work = std::panic::AssertUnwindSafe(|| match &pool {
+                        Ok(pool) => pool.install(|| {
+                            run(request, &mut graph, &worker_done, &worker_repaint, &stopped)
+                        }),
+                        Err(_) => run(request, &mut graph, &worker_done, &worker_repaint, &stopped),
+                    });
+                    if let Err(panic) = std::panic::catch_unwind(work) {
+                        // A bug, not the user's input: answered, so nothing waits for ever.
+                        let why = panic
+                            .downcast_ref::<&str>()
+                            .map(|s| s.to_string())
+                            .or_else(|| panic.downcast_ref::<String>().cloned())
+                            .unwrap_or_default();
+                        graph = None;
+                        let _ = worker_done.send(MapDone::Layout {
+                            key,
+                            result: Err(format!("the layout failed (a bug): {why}")),
+                            refined: true,
+                        });
+                        worker_repaint.request_repaint();
+                    }
+                    if let Ok(mut r) = now_running.lock() {
+                        *r = None;
+                    }
                 }
             })
             .ok();
         Self {
             waiting,
+            running,
+            stop,
             wake: worker.is_some().then_some(wake_tx),
             done,
             done_tx,
@@ -329,6 +399,26 @@ impl MapJobs {
         shape: Option<Arc<ShapeIndex>>,
         imported: Option<Arc<Space>>,
     ) -> Computing {
+        // Asked again while it runs (the user went to another layout and back): that run
+        // answers, and whatever waited behind it is dropped.
+        let running = self
+            .running
+            .lock()
+            .ok()
+            .and_then(|r| r.clone())
+            .filter(|(k, _)| *k == key);
+        if let Some((_, progress)) = running {
+            if let Ok(mut q) = self.waiting.lock()
+                && q.take().is_some()
+            {
+                self.pending = self.pending.saturating_sub(1);
+            }
+            return Computing {
+                key,
+                progress,
+                since: std::time::Instant::now(),
+            };
+        }
         let progress = Arc::new(AtomicU32::new(0));
         let request = Request {
             key: key.clone(),
@@ -402,11 +492,12 @@ impl MapJobs {
 }
 
 impl Drop for MapJobs {
+    /// The worker holds no GPU objects: it is told to stop and left to end on its own (a
+    /// t-SNE already running finishes its epochs), so closing never waits for a layout.
     fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
         self.wake = None;
-        if let Some(w) = self.worker.take() {
-            let _ = w.join();
-        }
+        drop(self.worker.take());
     }
 }
 
@@ -415,7 +506,11 @@ fn run(
     graph: &mut Option<(u64, Arc<MapGraph>)>,
     done: &Sender<MapDone>,
     repaint: &egui::Context,
+    stop: &AtomicBool,
 ) {
+    if stop.load(Ordering::Relaxed) {
+        return;
+    }
     let g = match graph {
         Some((rev, g)) if *rev == r.key.revision => g.clone(),
         _ => {
@@ -462,6 +557,9 @@ fn run(
             }
         }
     }
+    if stop.load(Ordering::Relaxed) {
+        return;
+    }
     let result = crate::map::compute(r.key.kind, r.key.projection, &inputs, SEED, &progress)
         .map_err(|e| e.to_string());
     send(result, true);
@@ -491,7 +589,7 @@ fn bounds(points: impl Iterator<Item = [f32; 2]>) -> Option<([f32; 2], [f32; 2])
     let mut lo = [f32::INFINITY; 2];
     let mut hi = [f32::NEG_INFINITY; 2];
     let mut any = false;
-    for p in points {
+    for p in points.filter(|p| p[0].is_finite() && p[1].is_finite()) {
         any = true;
         for k in 0..2 {
             lo[k] = lo[k].min(p[k]);
@@ -536,14 +634,17 @@ impl super::HologlyphApp {
             MapCommand::FitAll => self.fit_map(false),
             MapCommand::ZoomToSelection => self.fit_map(true),
             MapCommand::ZoomAt { factor, at } => {
-                if let Some(rect) = canvas {
+                // The user's own framing is kept when the refined layout arrives.
+                st.map.fit_pending = false;
+                if let Some(rect) = canvas.filter(|r| r.width() > 1.0 && r.height() > 1.0) {
                     st.map
                         .camera
                         .zoom_at(rect, factor, egui::pos2(at[0], at[1]));
                 }
             }
             MapCommand::Pan(d) => {
-                if let Some(rect) = canvas {
+                st.map.fit_pending = false;
+                if let Some(rect) = canvas.filter(|r| r.width() > 1.0 && r.height() > 1.0) {
                     let s = st.map.camera.scale(rect);
                     st.map.camera.centre[0] -= d[0] / s;
                     st.map.camera.centre[1] += d[1] / s;
@@ -767,9 +868,6 @@ impl super::HologlyphApp {
 
     /// Takes what the map's workers finished.
     pub(super) fn receive_map(&mut self) {
-        let now = self.state.clock.now;
-        // A frozen clock (tests, snapshots) shows every layout where it ends.
-        let still = self.state.clock.frozen.is_some();
         for done in self.rt.map_jobs.receive() {
             let st = &mut self.state;
             match done {
@@ -783,25 +881,22 @@ impl super::HologlyphApp {
                     }
                     match result {
                         Ok((graph, layout)) => {
-                            let from = st.map.positions_at(now).map(|(p, _)| p);
-                            let same_graph = st
-                                .map
-                                .placed
-                                .as_ref()
-                                .is_some_and(|p| Arc::ptr_eq(&p.graph, &graph));
-                            st.map.moving_from =
-                                from.filter(|_| same_graph && !still).map(|p| (p, now));
-                            st.map.placed = Some(Placed {
+                            let placed = Placed {
                                 key,
                                 graph,
                                 layout,
                                 refined,
-                            });
-                            st.map.error = None;
-                            if st.map.fit_pending {
-                                self.fit_map(false);
-                                // A preview is fitted, and the refined layout once more.
-                                self.state.map.fit_pending = !refined;
+                            };
+                            let wanted = st
+                                .map
+                                .wanted(st.doc.revision().number(), st.doc.shape().is_some());
+                            let finished = st.map.cache.iter().any(|c| c.key == placed.key);
+                            if placed.key == wanted && (refined || !finished) {
+                                self.show_layout(placed);
+                            } else if refined {
+                                // Asked for, then left (another layout chosen meanwhile): kept
+                                // for when it is chosen again, not shown.
+                                st.map.keep(placed);
                             }
                         }
                         Err(e) => st.map.error = Some((key, e)),
@@ -845,6 +940,32 @@ impl super::HologlyphApp {
         }
     }
 
+    /// Shows a layout: the points move there from where they are (when both index the same
+    /// graph), the camera fits it if it was waiting to, and a refined one is kept.
+    fn show_layout(&mut self, placed: Placed) {
+        let now = self.state.clock.now;
+        // A frozen clock (tests, snapshots) shows every layout where it ends.
+        let still = self.state.clock.frozen.is_some();
+        let m = &mut self.state.map;
+        let from = m.positions_at(now).map(|(p, _)| p);
+        let same_graph = m
+            .placed
+            .as_ref()
+            .is_some_and(|p| Arc::ptr_eq(&p.graph, &placed.graph));
+        m.moving_from = from.filter(|_| same_graph && !still).map(|p| (p, now));
+        let refined = placed.refined;
+        if refined {
+            m.keep(placed.clone());
+        }
+        m.placed = Some(placed);
+        m.error = None;
+        if m.fit_pending {
+            self.fit_map(false);
+            // A preview is fitted, and the refined layout once more.
+            self.state.map.fit_pending = !refined;
+        }
+    }
+
     /// Asks for the layout the map shows, when it is on and has not got it.
     pub(super) fn sync_map(&mut self) {
         let st = &mut self.state;
@@ -861,6 +982,12 @@ impl super::HologlyphApp {
         let asked = st.map.computing.as_ref().is_some_and(|c| c.key == key);
         let failed = st.map.error.as_ref().is_some_and(|(k, _)| *k == key);
         if have || asked || failed {
+            return;
+        }
+        // Made before (this revision, this kind): shown at once.
+        if let Some(kept) = st.map.cache.iter().find(|p| p.key == key).cloned() {
+            st.map.computing = None;
+            self.show_layout(kept);
             return;
         }
         let computing = self.rt.map_jobs.request(

@@ -294,7 +294,14 @@ impl HologlyphApp {
                 library,
             })
         });
-        let settings_map = (settings.map_layout, settings.map_projection);
+        // An imported embedding is not kept between runs: its layout starts as meaning's.
+        let settings_map = (
+            match settings.map_layout {
+                crate::map::LayoutKind::Imported => crate::map::LayoutKind::Semantic,
+                kind => kind,
+            },
+            settings.map_projection,
+        );
         let state = State {
             settings,
             doc,
@@ -424,7 +431,8 @@ impl HologlyphApp {
                 }
             }
         }
-        if self.state.map.on && self.state.map.compare.is_empty() && !typing && !editing {
+        // The map replaces the view (and its editor): its keys hold in edit mode too.
+        if self.state.map.on && self.state.map.compare.is_empty() && !typing {
             self.map_keys(ctx);
         }
         for c in Command::with_shortcuts() {

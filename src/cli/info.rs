@@ -43,7 +43,8 @@ pub(super) fn adapter_command(args: &AdapterArgs) -> Result<()> {
                 println!("  {:<16} ({})", "top tags", tags.source);
                 let most = tags.value.first().map_or(1, |t| t.count.max(1));
                 for tag in &tags.value {
-                    let bar = "█".repeat(((tag.count * 20).div_ceil(most)) as usize);
+                    let bar =
+                        "█".repeat((tag.count.saturating_mul(20).div_ceil(most)).min(20) as usize);
                     println!("    {:<20} {:>6} {bar}", tag.tag, tag.count);
                 }
             }

@@ -1,6 +1,6 @@
 //! The library as a graph: symbols, scenes and adapters are nodes; a symbol's scenes and
-//! adapters (whole, or through a region), a scene's links and a symbol's transition are
-//! edges, each named as the library says it.
+//! adapters (whole, or through a region) and a scene's links are edges, each named as the
+//! library says it. (A symbol's `transition` is prose, not a link.)
 
 use std::collections::{HashMap, HashSet, VecDeque};
 

@@ -4,8 +4,9 @@
 //! computes, and the bench and tests call it directly.
 //!
 //! Every layout is deterministic: the same library revision, kind and seed give the same
-//! positions, bit for bit (PCA by subspace iteration from a seeded start; t-SNE seeded with
-//! PCA on one thread; the force layout seeded and sequential).
+//! positions, bit for bit on one machine (PCA direct or from a seeded start; t-SNE from
+//! exact neighbours and PCA on one thread; the force layout seeded and sequential). Other
+//! CPUs may differ in the last bits: the matrix product picks its kernel at run time.
 
 mod force;
 mod graph;

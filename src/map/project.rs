@@ -1,6 +1,9 @@
-//! Projections of embedding rows to the plane: PCA (the two directions of largest variance,
-//! by subspace iteration, so a thousand-dimensional import costs n·d per step, never d³) and
-//! t-SNE (Barnes–Hut, the `bhtsne` crate), seeded with PCA so that it is deterministic.
+//! Projections of embedding rows to the plane: PCA (the two directions of largest variance:
+//! the covariance diagonalised directly up to 256 dimensions, by subspace iteration beyond,
+//! so a thousand-dimensional import costs n·d per step, never d³) and t-SNE (Barnes–Hut, the
+//! `bhtsne` crate), from exact neighbours and a PCA start so that it is deterministic.
+//! Where the two largest variances are equal the axes are any pair spanning their plane;
+//! the answer is still the same for the same input.
 
 use ndarray::{Array2, ArrayView2, Axis};
 
@@ -23,7 +26,7 @@ pub struct Pca {
 /// Vectors beyond the two wanted: the iteration converges at the rate of λ₂/λ₆ rather than
 /// λ₂/λ₃, which matters when the second and third variances are close.
 const SUBSPACE: usize = 6;
-const MAX_ITERATIONS: usize = 3000;
+const MAX_ITERATIONS: usize = 1000;
 /// Up to this many dimensions the covariance matrix is formed and diagonalised directly.
 const DIRECT_MAX_DIM: usize = 256;
 
@@ -76,10 +79,12 @@ pub fn pca(rows: ArrayView2<f32>, seed: u64) -> Pca {
         let small = y.t().dot(&y);
         let (values, vectors) = symmetric_eigen(&small);
         let ritz = q.dot(&vectors);
+        // Converged when each wanted axis stopped turning (an axis of no variance, as in
+        // data of rank one, has nothing to converge to).
         let converged = previous.as_ref().is_some_and(|prev| {
             (0..2.min(p)).all(|k| {
                 let cos: f64 = prev.column(k).dot(&ritz.column(k));
-                1.0 - cos.abs() < 1e-15
+                values[k] <= values[0] * 1e-12 || 1.0 - cos.abs() < 1e-14
             })
         });
         if converged || iterations >= MAX_ITERATIONS || values[0] <= 0.0 {
@@ -244,9 +249,24 @@ pub fn tsne(
     // spread).
     let spread = (start.iter().map(|p| p[0] * p[0]).sum::<f64>() / n as f64).sqrt();
     let scale = if spread > 0.0 { 1e-4 / spread } else { 1.0 };
+    // Plus a tiny seeded spread: rows that are the same (symbols without components share
+    // the zero embedding) would otherwise start on one point, which the Barnes–Hut tree
+    // cannot split.
+    let jitter = |i: usize, k: u64| {
+        let mut z = (i as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ k;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        ((z ^ (z >> 31)) >> 11) as f64 / (1u64 << 53) as f64 - 0.5
+    };
     let init: Vec<f32> = start
         .iter()
-        .flat_map(|p| [(p[0] * scale) as f32, (p[1] * scale) as f32])
+        .enumerate()
+        .flat_map(|(i, p)| {
+            [
+                (p[0] * scale + 1e-5 * jitter(i, 1)) as f32,
+                (p[1] * scale + 1e-5 * jitter(i, 2)) as f32,
+            ]
+        })
         .collect();
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(1)

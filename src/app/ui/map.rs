@@ -63,9 +63,14 @@ pub(super) fn map_ui(ui: &mut Ui, cx: &Cx) -> Rect {
         },
     );
     let now = st.clock.now;
-    let Some(placed) = &m.placed else {
-        let text = match &m.error {
-            Some((_, e)) => e.clone(),
+    let wanted = m.wanted(st.doc.revision().number(), st.doc.shape().is_some());
+    let failed = m.error_for(&wanted);
+    // The wanted layout failed: say why, rather than show another layout's points under its
+    // name.
+    let placed = m.placed.as_ref().filter(|_| failed.is_none());
+    let Some(placed) = placed else {
+        let text = match failed {
+            Some(e) => e.to_string(),
             None => "laying out the map…".into(),
         };
         painter.text(
@@ -247,7 +252,11 @@ pub(super) fn map_ui(ui: &mut Ui, cx: &Cx) -> Rect {
         {
             painter.circle_stroke(
                 q,
-                if detailed { spacing * 0.42 } else { 7.0 },
+                if detailed {
+                    (spacing * 0.7).clamp(28.0, 96.0) * 0.62
+                } else {
+                    7.0
+                },
                 Stroke::new(2.5, ring),
             );
         }
@@ -332,7 +341,8 @@ pub(super) fn map_ui(ui: &mut Ui, cx: &Cx) -> Rect {
             } else {
                 Sense::click()
             };
-            let point = ui.interact(r, response.id.with(("point", i)), sense);
+            // Clipped to the canvas: a point at its edge never takes the toolbar's clicks.
+            let point = ui.interact(r.intersect(rect), response.id.with(("point", i)), sense);
             let dimmed = if matches.matches(node) {
                 ""
             } else {
@@ -736,9 +746,6 @@ fn legend(ui: &Ui, cx: &Cx, rect: Rect, placed: usize, detailed: bool) {
     }
     if !detailed {
         text.push_str(" · zoom in for thumbnails");
-    }
-    if let Some((_, e)) = &m.error {
-        text.push_str(&format!(" · {e}"));
     }
     ui.painter().text(
         rect.left_bottom() + Vec2::new(8.0, -6.0),
