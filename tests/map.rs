@@ -52,6 +52,27 @@ fn covariance_axes(rows: &Array2<f64>) -> [(f64, Array1<f64>); 2] {
     [out[0].clone(), out[1].clone()]
 }
 
+fn largest_difference<'a>(a: impl IntoIterator<Item = &'a f64>, b: &[f64]) -> f64 {
+    a.into_iter()
+        .zip(b)
+        .map(|(x, y)| (x - y).abs())
+        .fold(0.0, f64::max)
+}
+
+/// The map's PCA against the independent one: axes within 1e-6, variances within 1e-9.
+fn assert_matches(mine: &hologlyph::map::Pca, theirs: &[(f64, Array1<f64>); 2]) {
+    for (k, (variance, axis)) in theirs.iter().enumerate() {
+        let diff = largest_difference(&mine.axes[k], axis.as_slice().expect("contiguous"));
+        assert!(diff < 1e-6, "axis {k} differs by {diff:e}");
+        let rel = (mine.variances[k] - variance).abs() / variance;
+        assert!(
+            rel < 1e-9,
+            "variance {k}: {} vs {variance}",
+            mine.variances[k]
+        );
+    }
+}
+
 fn bundled() -> hologlyph::library::Library {
     load_bundled().expect("the bundled library").library
 }
@@ -63,20 +84,7 @@ fn pca_axes_match_an_independent_computation_on_the_librarys_vectors() {
     let rows = &index.symbols.matrix;
     let mine = pca(rows.view(), 7);
     let theirs = covariance_axes(&rows.mapv(f64::from));
-    for (k, (variance, axis)) in theirs.iter().enumerate() {
-        let diff = mine.axes[k]
-            .iter()
-            .zip(axis.iter())
-            .map(|(a, b)| (a - b).abs())
-            .fold(0.0, f64::max);
-        assert!(diff < 1e-6, "axis {k} differs by {diff:e}");
-        let rel = (mine.variances[k] - variance).abs() / variance;
-        assert!(
-            rel < 1e-9,
-            "variance {k}: {} vs {variance}",
-            mine.variances[k]
-        );
-    }
+    assert_matches(&mine, &theirs);
     assert_eq!(mine.iterations, 0, "71 dimensions take the direct path");
 }
 
@@ -107,28 +115,11 @@ fn pca_of_many_dimensions_by_subspace_iteration_matches_too() {
         mine.iterations
     );
     let theirs = covariance_axes(&rows.mapv(f64::from));
-    for (k, (variance, axis)) in theirs.iter().enumerate() {
-        let diff = mine.axes[k]
-            .iter()
-            .zip(axis.iter())
-            .map(|(a, b)| (a - b).abs())
-            .fold(0.0, f64::max);
-        assert!(diff < 1e-6, "axis {k} differs by {diff:e}");
-        let rel = (mine.variances[k] - variance).abs() / variance;
-        assert!(
-            rel < 1e-9,
-            "variance {k}: {} vs {variance}",
-            mine.variances[k]
-        );
-    }
+    assert_matches(&mine, &theirs);
     // Another start converges to the same axes.
     let other = pca(rows.view(), 12345);
     for k in 0..2 {
-        let diff = mine.axes[k]
-            .iter()
-            .zip(&other.axes[k])
-            .map(|(a, b)| (a - b).abs())
-            .fold(0.0, f64::max);
+        let diff = largest_difference(&mine.axes[k], &other.axes[k]);
         assert!(diff < 1e-6, "seeds disagree on axis {k} by {diff:e}");
     }
 }

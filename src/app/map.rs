@@ -538,31 +538,24 @@ fn run(
         r.progress
             .store((f.clamp(0.0, 1.0) * 1000.0) as u32, Ordering::Relaxed);
     };
-    // The slow layouts show a quick one first: PCA of the same vectors (the graph's start).
-    let slow = r.key.kind == LayoutKind::Graph || r.key.projection == Projection::Tsne;
-    if slow {
-        let preview_kind = if r.key.kind == LayoutKind::Graph {
-            LayoutKind::Semantic
-        } else {
-            r.key.kind
-        };
-        match crate::map::compute(preview_kind, Projection::Pca, &inputs, SEED, &|_| {}) {
-            Ok(mut l) => {
-                l.kind = r.key.kind;
-                send(Ok(l), false);
-            }
-            Err(e) => {
-                send(Err(e.to_string()), true);
-                return;
-            }
+    // The slow layouts show their PCA start first (the graph's is meaning's).
+    let preview = |l: Layout| {
+        if !stop.load(Ordering::Relaxed) {
+            send(Ok(l), false);
         }
+    };
+    let result = crate::map::compute_with_preview(
+        r.key.kind,
+        r.key.projection,
+        &inputs,
+        SEED,
+        &progress,
+        &preview,
+    )
+    .map_err(|e| e.to_string());
+    if !stop.load(Ordering::Relaxed) {
+        send(result, true);
     }
-    if stop.load(Ordering::Relaxed) {
-        return;
-    }
-    let result = crate::map::compute(r.key.kind, r.key.projection, &inputs, SEED, &progress)
-        .map_err(|e| e.to_string());
-    send(result, true);
 }
 
 /// The graph node of what is focused, if the map has it.

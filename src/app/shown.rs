@@ -95,6 +95,15 @@ impl Shown {
         self.glyph.iter().chain(&self.cache).find(|g| g.key == *key)
     }
 
+    /// A symbol's whole glyph at the view's size, shown or kept, if it is made (present mode's
+    /// steps, the map's compared symbols).
+    pub fn whole(&self, s: &crate::library::Symbol) -> Option<&ShownGlyph> {
+        self.glyph
+            .iter()
+            .chain(&self.cache)
+            .find(|g| g.key.symbol == s.id && g.key.glyph == s.glyph && g.key.frame.is_none())
+    }
+
     /// The GPU views the shown and kept glyphs (and the sharp fields) are bound to.
     pub fn views(&self) -> Vec<u64> {
         self.glyph

@@ -85,11 +85,34 @@ pub fn compute(
     seed: u64,
     progress: &(dyn Fn(f32) + Sync),
 ) -> Result<Layout, LayoutError> {
+    compute_with_preview(kind, projection, inputs, seed, progress, &|_| {})
+}
+
+/// As [`compute`]; a slow layout (t-SNE, the force layout) first hands `preview` the PCA it
+/// starts from (for the graph, the semantic PCA), computed once for both.
+pub fn compute_with_preview(
+    kind: LayoutKind,
+    projection: Projection,
+    inputs: &LayoutInputs,
+    seed: u64,
+    progress: &(dyn Fn(f32) + Sync),
+    preview: &dyn Fn(Layout),
+) -> Result<Layout, LayoutError> {
     let graph = inputs.graph;
     let n = graph.len();
+    let pca_layout = |kind, nodes: &[u32], p: &Pca| Layout {
+        kind,
+        projection: Projection::Pca,
+        positions: placed(n, nodes, p.positions.iter().copied()),
+        pca: Some(p.clone()),
+    };
     if kind == LayoutKind::Graph {
         // Started from where meaning puts things, so the picture keeps its sense.
-        let start = semantic_rows(inputs).map(|(rows, _)| pca(rows.view(), seed).positions);
+        let start = semantic_rows(inputs).map(|(rows, nodes)| {
+            let p = pca(rows.view(), seed);
+            preview(pca_layout(kind, &nodes, &p));
+            p.positions
+        });
         let options = ForceOptions {
             iterations: if n <= 5_000 { 300 } else { 120 },
             seed,
@@ -128,25 +151,33 @@ pub fn compute(
         LayoutKind::Graph => unreachable!("handled above"),
     };
     let p = pca(rows.view(), seed);
-    let places = match projection {
-        Projection::Pca => p.positions.clone(),
-        Projection::Tsne => {
-            let epochs = tsne_epochs(nodes.len());
-            tsne(rows.view(), &p.positions, epochs, &|e| {
-                progress(e as f32 / epochs as f32)
-            })
-        }
-    };
+    if projection == Projection::Pca {
+        return Ok(pca_layout(kind, &nodes, &p));
+    }
+    preview(pca_layout(kind, &nodes, &p));
+    let epochs = tsne_epochs(nodes.len());
+    let places = tsne(rows.view(), &p.positions, epochs, &|e| {
+        progress(e as f32 / epochs as f32)
+    });
+    Ok(Layout {
+        kind,
+        projection,
+        positions: placed(n, &nodes, places),
+        pca: Some(p),
+    })
+}
+
+/// Positions for all `n` nodes from the places of `nodes`, normalised.
+fn placed(
+    n: usize,
+    nodes: &[u32],
+    places: impl IntoIterator<Item = [f64; 2]>,
+) -> Vec<Option<[f32; 2]>> {
     let mut positions = vec![None; n];
     for (&node, place) in nodes.iter().zip(places) {
         positions[node as usize] = Some(place);
     }
-    Ok(Layout {
-        kind,
-        projection,
-        positions: normalise(positions),
-        pca: Some(p),
-    })
+    normalise(positions)
 }
 
 /// Every node's semantic row (symbols, scenes, adapters: all have one).

@@ -15,5 +15,7 @@ mod project;
 
 pub use force::{ForceOptions, force_layout};
 pub use graph::{Edge, MapGraph, Node, NodeKind};
-pub use layout::{Layout, LayoutError, LayoutInputs, LayoutKind, Projection, compute, csv};
+pub use layout::{
+    Layout, LayoutError, LayoutInputs, LayoutKind, Projection, compute, compute_with_preview, csv,
+};
 pub use project::{Pca, nearest_neighbours, pca, symmetric_eigen, tsne};

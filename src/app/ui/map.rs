@@ -92,7 +92,7 @@ pub(super) fn map_ui(ui: &mut Ui, cx: &Cx) -> Rect {
     }
     let graph = &placed.graph;
     let shown = shown_nodes(st, graph);
-    let matches = Matches::new(cx);
+    let matches = Matches::new(ui, cx);
     let cam = m.camera;
     let scale = cam.scale(rect);
     let reach = rect.expand(24.0);
@@ -277,18 +277,7 @@ pub(super) fn map_ui(ui: &mut Ui, cx: &Cx) -> Rect {
         if let Some(view) = g.and_then(|g| g.view)
             && cx.rt.gpu_lost.is_none()
         {
-            painter.add(egui_wgpu::Callback::new_paint_callback(
-                r,
-                HologramCallback {
-                    view,
-                    frame: Frame {
-                        view_origin: [0.0, 0.0],
-                        view_scale: 1.0,
-                        highlight: None,
-                        ..st.frame()
-                    },
-                },
-            ));
+            paint_whole(&painter, r, view, st.frame());
             drew_focus = true;
         }
         let ring = if drew_focus {
@@ -400,6 +389,21 @@ pub(super) fn map_ui(ui: &mut Ui, cx: &Cx) -> Rect {
     rect
 }
 
+/// A glyph's whole hologram (unzoomed, nothing lit) in `rect`, at `frame`'s time, style and
+/// layer.
+fn paint_whole(painter: &egui::Painter, rect: Rect, view: u64, frame: Frame) {
+    let frame = Frame {
+        view_origin: [0.0, 0.0],
+        view_scale: 1.0,
+        highlight: None,
+        ..frame
+    };
+    painter.add(egui_wgpu::Callback::new_paint_callback(
+        rect,
+        HologramCallback { view, frame },
+    ));
+}
+
 /// A scene's or adapter's card: its label on a rounded plate.
 fn card(painter: &egui::Painter, q: Pos2, label: &str, colour: Color32, dark: bool) {
     // A dimmed card (not matching the search) fades as a whole.
@@ -487,20 +491,47 @@ fn edge_at(
 
 /// Which nodes the search and the browser's filters keep (the rest are dimmed).
 struct Matches {
-    symbols: Option<HashSet<SymbolId>>,
+    symbols: Option<std::sync::Arc<HashSet<SymbolId>>>,
     query: String,
 }
 
+/// What the symbols' matches were computed for: they are searched again only when it changes.
+type MatchesKey = (u64, String, Option<Lineage>, Option<String>, bool, usize);
+
 impl Matches {
-    fn new(cx: &Cx) -> Self {
+    /// The browser's filters as a set, searched once per revision, query and filter (kept in
+    /// egui's memory, a cache like a widget's), not every frame.
+    fn new(ui: &Ui, cx: &Cx) -> Self {
         let st = cx.state;
         let b = &st.browser;
         let filtering = !b.query.trim().is_empty()
             || b.lineage.is_some()
             || b.tag.is_some()
             || b.favourites_only;
+        let symbols = filtering.then(|| {
+            let key: MatchesKey = (
+                st.doc.revision().number(),
+                b.query.clone(),
+                b.lineage,
+                b.tag.clone(),
+                b.favourites_only,
+                st.settings.favourites.len(),
+            );
+            let id = egui::Id::unique("map-matches");
+            let kept: Option<(MatchesKey, std::sync::Arc<HashSet<SymbolId>>)> =
+                ui.data(|d| d.get_temp(id));
+            match kept {
+                Some((k, set)) if k == key => set,
+                _ => {
+                    let set: std::sync::Arc<HashSet<SymbolId>> =
+                        std::sync::Arc::new(b.visible(&st.doc, &st.settings).into_iter().collect());
+                    ui.data_mut(|d| d.insert_temp(id, (key, set.clone())));
+                    set
+                }
+            }
+        });
         Self {
-            symbols: filtering.then(|| b.visible(&st.doc, &st.settings).into_iter().collect()),
+            symbols,
             query: b.query.trim().to_lowercase(),
         }
     }
@@ -820,30 +851,17 @@ pub(super) fn compare_ui(ui: &mut Ui, cx: &Cx) {
         let side = area.width().min(area.height() - 24.0).max(32.0);
         let square =
             Rect::from_center_size(area.center() - Vec2::new(0.0, 10.0), Vec2::splat(side));
-        let g = st
-            .shown
-            .glyph
-            .iter()
-            .chain(&st.shown.cache)
-            .find(|g| g.key.symbol == s.id && g.key.glyph == s.glyph && g.key.frame.is_none());
+        let g = st.shown.whole(s);
         let response = ui.allocate_rect(square, Sense::click());
         let name = format!("compared: {}", super::symbol_label(s));
         response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Canvas, true, &name));
         match g.and_then(|g| g.view) {
             Some(view) if cx.rt.gpu_lost.is_none() => {
-                ui.painter().add(egui_wgpu::Callback::new_paint_callback(
-                    square,
-                    HologramCallback {
-                        view,
-                        frame: Frame {
-                            view_origin: [0.0, 0.0],
-                            view_scale: 1.0,
-                            highlight: None,
-                            style: s.style,
-                            ..st.frame()
-                        },
-                    },
-                ));
+                let frame = Frame {
+                    style: s.style,
+                    ..st.frame()
+                };
+                paint_whole(ui.painter(), square, view, frame);
             }
             _ => {
                 ui.painter()

@@ -477,12 +477,7 @@ fn speaker_ui(ui: &mut Ui, cx: &Cx, p: &Presenting) {
 /// A step's hologram from the glyphs shown or computed ahead (a note while it computes).
 fn step_hologram(ui: &mut Ui, cx: &Cx, s: &Symbol, i: usize, tour: &Tour, rect: egui::Rect) {
     let st = cx.state;
-    let g = st
-        .shown
-        .glyph
-        .iter()
-        .chain(&st.shown.cache)
-        .find(|g| g.key.symbol == s.id && g.key.glyph == s.glyph && g.key.frame.is_none());
+    let g = st.shown.whole(s);
     let step = &tour.steps[i];
     match g.and_then(|g| g.view) {
         Some(view) => {
